@@ -1,0 +1,191 @@
+"""The ``widget-service`` commands (also ``flask --app widget_service …``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from . import db, operations
+from .config import ConfigurationError
+from .demo import demo_document
+from .errors import NotFound, ValidationError
+from .models import Channel, Role
+from .records import ImportFileError, decode_utf8, load_json, read_partner_csv
+from .timeutil import today
+
+
+def _fail(problems: list[str]) -> click.ClickException:
+    shown = problems[:50]
+    more = len(problems) - len(shown)
+    text = "\n  ".join(shown) + (f"\n  … and {more} more" if more > 0 else "")
+    return click.ClickException(f"nothing was imported:\n  {text}")
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create the database or migrate it to the current schema."""
+    engine = db.engine()
+    before = db.current_revision(engine)
+    db.upgrade(engine)
+    after = db.current_revision(engine)
+    if before == after:
+        click.echo(f"The database is up to date (revision {after}).")
+    else:
+        click.echo(f"Migrated the database from {before or 'empty'} to revision {after}.")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo content (both alliances, partners, calls, projects, events)."""
+    db.upgrade(db.engine())
+    report = operations.import_document(db.session(), demo_document(today()), Channel.DEMO)
+    click.echo(f"Demo content loaded: {report.summary()}.")
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option(
+    "--alliance",
+    metavar="SLUG",
+    help="For a CSV of partners: make every partner a member of this alliance.",
+)
+def import_command(file: Path, alliance: str | None) -> None:
+    """Load FILE (JSON in the import format, or a CSV of partners); all or nothing."""
+    raw = sys.stdin.buffer.read() if str(file) == "-" else _read(file)
+    try:
+        if file.suffix.lower() == ".csv":
+            data = read_partner_csv(raw, alliance)
+        else:
+            data = load_json(decode_utf8(raw))
+    except ImportFileError as error:
+        raise _fail(str(error).splitlines()) from None
+    try:
+        report = operations.import_document(db.session(), data)
+    except ValidationError as error:
+        raise _fail(error.problems) from None
+    click.echo(f"Imported {file}: {report.summary()}.")
+
+
+def _read(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"cannot read {file}: {error.strerror}") from None
+
+
+@click.command("export")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+def export_command(file: Path) -> None:
+    """Write all content to FILE in the import format ("-" for standard output)."""
+    document = operations.export_document(db.session())
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if str(file) == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        file.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {file}: {error.strerror}") from None
+    counts = ", ".join(f"{len(items)} {name}" for name, items in document.items())
+    click.echo(f"Exported {counts} to {file}.", err=True)
+
+
+users = AppGroup("users", help="Office accounts.")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.EDITOR.value)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="WIDGETS_NEW_USER_PASSWORD",
+    help="Asked for when not given (or set WIDGETS_NEW_USER_PASSWORD).",
+)
+def create_user_command(email: str, role: str, password: str) -> None:
+    """Create an office account for EMAIL."""
+    try:
+        user = operations.create_user(db.session(), email, password, Role(role))
+    except ValidationError as error:
+        raise click.ClickException("; ".join(error.problems)) from None
+    click.echo(f"Created {user.role.value} account {user.email}.")
+
+
+tokens = AppGroup("tokens", help="Partners' API tokens.")
+
+
+@tokens.command("issue")
+@click.argument("alliance")
+@click.argument("partner")
+@click.option("--label", help="A note for the office, e.g. who uses the token.")
+def issue_token_command(alliance: str, partner: str, label: str | None) -> None:
+    """Issue an API token for PARTNER in ALLIANCE; it is shown once."""
+    try:
+        _, plain = operations.issue_token(db.session(), alliance, partner, label)
+    except NotFound as error:
+        raise click.ClickException(f"there is no {error.kind} {error.slug!r}") from None
+    except ValidationError as error:
+        raise click.ClickException("; ".join(error.problems)) from None
+    click.echo(plain)
+    click.echo("Store this token now; it cannot be shown again.", err=True)
+
+
+@click.command("serve")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve_command(host: str, port: int) -> None:
+    """Run a development server (use gunicorn in production, see docs/operations.md)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+COMMANDS = (
+    init_db_command,
+    demo_command,
+    import_command,
+    export_command,
+    users,
+    tokens,
+    serve_command,
+)
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    try:
+        return create_app()
+    except ConfigurationError as error:
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(2) from None
+
+
+def main() -> None:
+    """The ``widget-service`` console script."""
+    group = FlaskGroup(
+        name="widget-service",
+        help="The alliance widget service.",
+        create_app=_create_app,
+        add_default_commands=False,
+        add_version_option=False,
+        set_debug_flag=False,
+    )
+    group.main(prog_name="widget-service")

@@ -1,0 +1,109 @@
+"""Configuration: defaults, then ``instance/config.py``, then ``WIDGETS_*`` variables.
+
+Outside development and tests the service refuses to start with a weak secret or with
+debug on: a forged badge token or an exposed debugger is worse than a service that is down.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENVIRONMENTS = ("production", "development", "test")
+MIN_SECRET_LENGTH = 32
+SECRET_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration is unsafe or incomplete; the message says what to set."""
+
+
+DEFAULTS: dict[str, Any] = {
+    # production unless told otherwise, so a forgotten setting fails closed
+    "ENV": "production",
+    "DEBUG": False,
+    "SECRET_KEY": None,
+    "SECRET_KEY_FALLBACKS": [],
+    "DATABASE_URL": None,  # None: SQLite in the instance folder
+    "PUBLIC_URL": None,  # None: links use the request's own host
+    "REDIS_URL": None,
+    "FETCH_ALLOW_HOSTS": [],
+    "DEFAULT_TIMEZONE": "Europe/Berlin",
+    "BABEL_DEFAULT_LOCALE": "de",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+    "LANGUAGES": ("de", "en"),
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "SITE_NAME": None,  # None: "Bündnisse in Niedersachsen"
+    "IMPRINT_URL": None,  # the operator's Impressum, linked from every page
+    "SEND_FILE_MAX_AGE_DEFAULT": 86400,  # static URLs carry a content hash
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "widgets_office",
+    "SESSION_COOKIE_PATH": "/admin",
+}
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    """Fill ``app.config`` in the documented order and check that it is safe to run."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("WIDGETS")
+    if overrides:
+        app.config.from_mapping(overrides)
+    _normalise(app)
+    _ensure_secret(app)
+
+
+def _normalise(app: Flask) -> None:
+    config = app.config
+    env = str(config["ENV"]).lower()
+    if env not in ENVIRONMENTS:
+        raise ConfigurationError(
+            f"WIDGETS_ENV must be one of {', '.join(ENVIRONMENTS)}, not {config['ENV']!r}."
+        )
+    config["ENV"] = env
+    config["TESTING"] = config.get("TESTING", False) or env == "test"
+    for key in ("SECRET_KEY_FALLBACKS", "FETCH_ALLOW_HOSTS"):
+        value = config[key]
+        if isinstance(value, str):
+            config[key] = [part.strip() for part in value.split(",") if part.strip()]
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "widgets.sqlite3")
+    if config["PUBLIC_URL"]:
+        config["PUBLIC_URL"] = str(config["PUBLIC_URL"]).rstrip("/")
+
+
+def _ensure_secret(app: Flask) -> None:
+    config = app.config
+    relaxed = config["ENV"] in ("development", "test")
+    if not config["SECRET_KEY"] and relaxed:
+        config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    secret = config["SECRET_KEY"]
+    if relaxed:
+        return
+    if not secret or len(str(secret)) < MIN_SECRET_LENGTH:
+        raise ConfigurationError(
+            f"WIDGETS_SECRET_KEY must be set to at least {MIN_SECRET_LENGTH} random characters "
+            "outside development (generate one with: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'). For local work set WIDGETS_ENV=development."
+        )
+    if config["DEBUG"]:
+        raise ConfigurationError(
+            "WIDGETS_DEBUG is on outside development: the debugger would let any visitor run "
+            "code. Turn it off or set WIDGETS_ENV=development."
+        )
+
+
+def _instance_secret(instance: Path) -> str:
+    """Return the development secret kept in the instance folder, creating it once."""
+    path = instance / SECRET_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return secret

@@ -1,0 +1,117 @@
+"""HTML from outside, made safe: the one module that imports bleach.
+
+A strict allowlist (paragraphs, line breaks, emphasis, lists, h2–h4, blockquote, links
+to http/https/mailto). Elements whose content is code or foreign markup (script, style,
+svg, math, noscript, iframe, template …) are dropped with everything inside them, not
+merely unwrapped. ``clean(clean(x)) == clean(x)`` holds, so records can be re-cleaned.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import bleach
+from bleach.html5lib_shim import Filter
+
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "em", "strong", "i", "b", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "a"}
+)
+ALLOWED_ATTRIBUTES = {"a": ["href", "title"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+# dropped together with their content: text inside them is code or not meant to be read
+DROPPED_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "svg",
+        "math",
+        "noscript",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "template",
+        "textarea",
+        "select",
+        "title",
+        "head",
+        "xmp",
+        "noembed",
+        "noframes",
+        "plaintext",
+        "canvas",
+        "audio",
+        "video",
+    }
+)
+_ABSOLUTE_LINK = re.compile(r"^(https?://[^\s/]|mailto:\S)", re.IGNORECASE)
+_WHITESPACE = re.compile(r"\s+")
+
+
+class _DropContent(Filter):  # type: ignore[misc]  # html5lib's Filter has no types
+    """Removes the dropped elements with all they contain; keeps only absolute links."""
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        depth = 0
+        for token in super().__iter__():
+            kind = token["type"]
+            name = str(token.get("name", "")).lower()
+            if name in DROPPED_WITH_CONTENT and kind in ("StartTag", "EndTag", "EmptyTag"):
+                if kind == "StartTag":
+                    depth += 1
+                elif kind == "EndTag":
+                    depth = max(0, depth - 1)
+                continue
+            if depth:
+                continue
+            if kind == "StartTag" and name == "a":
+                token = _absolute_link_only(token)
+            yield token
+
+
+def _absolute_link_only(token: dict[str, Any]) -> dict[str, Any]:
+    # a relative link would point into whichever site embeds the widget
+    attributes = dict(token.get("data", {}))
+    href = attributes.get((None, "href"))
+    if href is not None and not _ABSOLUTE_LINK.match(href):
+        del attributes[(None, "href")]
+    return {**token, "data": attributes}
+
+
+_cleaner = bleach.sanitizer.Cleaner(
+    # the dropped elements must reach the filter as elements, so they are let through here
+    tags=ALLOWED_TAGS | DROPPED_WITH_CONTENT,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[_DropContent],
+)
+
+
+def clean_html(fragment: str | None) -> str:
+    """Sanitise an HTML fragment to the allowlist."""
+    if not fragment:
+        return ""
+    return str(_cleaner.clean(fragment)).strip()
+
+
+_text_cleaner = bleach.sanitizer.Cleaner(
+    tags=DROPPED_WITH_CONTENT,
+    attributes={},
+    strip=True,
+    strip_comments=True,
+    filters=[_DropContent],
+)
+
+
+def plain_text(fragment: str | None) -> str:
+    """The text of an HTML fragment, without markup, whitespace collapsed."""
+    if not fragment:
+        return ""
+    stripped = str(_text_cleaner.clean(fragment))
+    return _WHITESPACE.sub(" ", html.unescape(stripped)).strip()

@@ -1,0 +1,48 @@
+"""Time helpers: everything is stored in UTC and shown in Europe/Berlin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+BERLIN = ZoneInfo("Europe/Berlin")
+UTC = dt.UTC
+
+
+def utcnow() -> dt.datetime:
+    """The current time, aware, in UTC."""
+    return dt.datetime.now(UTC)
+
+
+def today() -> dt.date:
+    """Today's date in Berlin, which is what "current" means for calls and memberships."""
+    return dt.datetime.now(BERLIN).date()
+
+
+def local(moment: dt.datetime, zone: str | None = None) -> dt.datetime:
+    """``moment`` in the given time zone (Berlin by default)."""
+    return moment.astimezone(ZoneInfo(zone) if zone else BERLIN)
+
+
+def parse_datetime(value: str, default_zone: str | None = None) -> dt.datetime:
+    """Parse an ISO 8601 date-time; a value without offset is read in Berlin time.
+
+    Raises ``ValueError`` for anything else.
+    """
+    text = value.strip()
+    if len(text) < 16 or ("T" not in text.upper() and " " not in text):
+        raise ValueError(value)
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    parsed = dt.datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(default_zone) if default_zone else BERLIN)
+    return parsed.astimezone(UTC)
+
+
+def parse_date(value: str) -> dt.date:
+    """Parse an ISO 8601 calendar date (``2020-10-07``); raises ``ValueError`` otherwise."""
+    text = value.strip()
+    if len(text) != 10:
+        raise ValueError(value)
+    return dt.date.fromisoformat(text)

@@ -1,0 +1,103 @@
+"""What templates call besides ``_()``: names, labels, colours, URLs of the current page."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, request, url_for
+from markupsafe import Markup
+
+from ..colors import darken_until, is_hex_color, readable_on
+from ..http import inline_style
+from ..i18n import gettext, lazy_gettext, requested_language
+from ..models import Call, PartnerKind
+
+PARTNER_KINDS = {
+    PartnerKind.MUNICIPALITY: lazy_gettext("Municipality"),
+    PartnerKind.DISTRICT: lazy_gettext("District"),
+    PartnerKind.ASSOCIATION: lazy_gettext("Association"),
+    PartnerKind.CHURCH: lazy_gettext("Church"),
+    PartnerKind.UNION: lazy_gettext("Union"),
+    PartnerKind.COMPANY: lazy_gettext("Company"),
+    PartnerKind.INITIATIVE: lazy_gettext("Initiative"),
+    PartnerKind.PERSON: lazy_gettext("Person"),
+}
+
+
+def site_name() -> str:
+    """The operator's name for the site, or ours."""
+    configured = current_app.config.get("SITE_NAME")
+    return str(configured) if configured else gettext("Alliances in Lower Saxony")
+
+
+def partner_kinds() -> dict[str, str]:
+    return {kind.value: str(label) for kind, label in PARTNER_KINDS.items()}
+
+
+def partner_kind(kind: PartnerKind) -> str:
+    return str(PARTNER_KINDS[kind])
+
+
+def brand_style(color: str) -> Markup:
+    """The alliance's colour as CSS variables, with text colours that keep AA contrast."""
+    if not is_hex_color(color):
+        return Markup("")
+    css = (
+        f":root{{--brand:{color};--brand-text:{readable_on(color)};"
+        f"--brand-ink:{darken_until(color)}}}"
+    )
+    return inline_style(css)
+
+
+def call_style(call: Call) -> Markup:
+    """A call box's colours: its own, or its alliance's, with readable text."""
+    background = call.background or call.alliance.color
+    if not is_hex_color(background):
+        return Markup("")
+    foreground = call.foreground or readable_on(background)
+    css = f".call-{call.id}{{--call-bg:{background};--call-fg:{foreground}}}"
+    return inline_style(css)
+
+
+@cache
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def asset_url(filename: str) -> str:
+    """A static file's URL with its content hash, so it can be cached for a long time."""
+    folder = current_app.static_folder
+    assert folder is not None
+    return url_for("static", filename=filename, v=_digest(Path(folder) / filename))
+
+
+def page_url(**changes: object) -> str:
+    """The current page's URL with some query parameters changed (None removes one)."""
+    args = dict(request.args.items())
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = str(value)
+    if request.endpoint is None:  # an error page for an address that matched no route
+        query = urlencode(args)
+        return request.path + ("?" + query if query else "")
+    values: dict[str, Any] = {**(request.view_args or {}), **args}
+    return url_for(request.endpoint, **values)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        asset_url=asset_url,
+        brand_style=brand_style,
+        call_style=call_style,
+        page_url=page_url,
+        partner_kind=partner_kind,
+        partner_kinds=partner_kinds,
+        requested_language=requested_language,
+        site_name=site_name,
+    )

@@ -1,0 +1,282 @@
+"""Checking the import format without a database: every problem named by record, field, line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from widget_service.records import (
+    ImportFileError,
+    Problems,
+    check_document,
+    load_json,
+    read_partner_csv,
+    slugify,
+)
+
+
+def _problems(document: dict[str, object]) -> list[str]:
+    problems = Problems()
+    check_document(document, problems)
+    return problems.items
+
+
+def test_a_valid_document_has_no_problems() -> None:
+    document = {
+        "alliances": [
+            {
+                "slug": "niedersachsen-packt-an",
+                "name": "Niedersachsen packt an",
+                "color": "#C00000",
+                "fields": [{"slug": "sprachfoerderung", "label": {"de": "Sprachförderung"}}],
+            }
+        ],
+        "projects": [
+            {
+                "alliance": "niedersachsen-packt-an",
+                "slug": "sprachcafe",
+                "title": "Sprachcafé",
+                "published": "2020-11-02T10:00:00+01:00",
+                "status": "published",
+            }
+        ],
+    }
+    problems = Problems()
+    records = check_document(document, problems)
+    assert problems.items == []
+    assert [record.section for record in records] == ["alliances", "projects"]
+    assert records[0].values["color"] == "#c00000"
+    assert records[0].values["fields"][0]["label"] == {
+        "de": "Sprachförderung",
+        "en": "Sprachförderung",
+    }
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"starts": "3.12.2026 18 Uhr"}, "events[0].starts: not an ISO 8601 date-time"),
+        ({"starts": "2026-12-03"}, "events[0].starts: not an ISO 8601 date-time"),
+        ({"starts": 20261203}, "events[0].starts: not an ISO 8601 date-time"),
+        ({"starts": None}, "events[0].starts: must not be empty"),
+        ({"ends": "2026-12-03T17:00:00+01:00"}, "events[0].ends: is before starts"),
+        (
+            {"online": "javascript:alert(1)"},
+            "events[0].online: must be an absolute http or https address",
+        ),
+        ({"slug": "Bad Slug"}, "events[0].slug: must be a slug"),
+        ({"status": "live"}, "events[0].status: must be one of pending, published"),
+        ({"title": "   "}, "events[0].title: must not be empty"),
+        ({"title": "x" * 301}, "events[0].title: is longer than 300 characters"),
+        ({"colour": "#fff"}, "events[0].colour: unknown field"),
+        ({"fields": "sprachfoerderung"}, "events[0].fields: must be a list of slugs"),
+    ],
+)
+def test_each_bad_value_names_record_and_field(record: dict[str, object], expected: str) -> None:
+    event = {
+        "alliance": "niedersachsen-packt-an",
+        "slug": "fachtag",
+        "title": "Fachtag",
+        "starts": "2026-12-03T18:00:00+01:00",
+        **record,
+    }
+    problems = _problems({"events": [event]})
+    assert len(problems) == 1
+    assert problems[0].startswith(expected), problems
+
+
+def test_every_problem_of_a_file_is_reported_at_once() -> None:
+    problems = _problems(
+        {
+            "partners": [
+                {"slug": "ok", "name": "OK", "kind": "church"},
+                {"slug": "x", "name": "X", "kind": "castle", "ags": "1234"},
+            ],
+            "memberships": [{"alliance": "a", "partner": "ok", "since": "07.10.2020"}],
+            "projekte": [],
+        }
+    )
+    assert problems == [
+        "line 1: projekte: unknown section; expected one of alliances, partners, memberships, "
+        "projects, events, calls, sources",
+        "partners[1].kind: must be one of municipality, district, association, church, union, "
+        "company, initiative, person",
+        "partners[1].ags: must be the 8-digit Amtlicher Gemeindeschlüssel",
+        "memberships[0].since: not an ISO 8601 date (2020-10-07)",
+    ]
+
+
+def test_missing_keys_and_duplicates() -> None:
+    problems = _problems(
+        {
+            "projects": [
+                {"title": "ohne Schlüssel"},
+                {"alliance": "a", "slug": "p", "title": "eins"},
+                {"alliance": "a", "slug": "p", "title": "zwei"},
+            ]
+        }
+    )
+    assert problems == [
+        "projects[0].alliance: is required",
+        "projects[0].slug: is required",
+        "projects[2]: the same record as projects[1]",
+    ]
+
+
+def test_sections_must_be_lists_of_objects() -> None:
+    assert _problems({"partners": {"slug": "x"}}) == ["partners: must be a list of objects"]
+    assert _problems({"partners": ["x"]}) == ["partners[0]: must be an object"]
+
+
+def test_alliance_fields_are_checked() -> None:
+    problems = _problems(
+        {
+            "alliances": [
+                {
+                    "slug": "a",
+                    "name": "A",
+                    "fields": [
+                        {"slug": "eins", "label": {"de": "Eins"}},
+                        {"slug": "eins", "label": {"de": "Nochmal"}},
+                    ],
+                }
+            ]
+        }
+    )
+    assert problems == ["alliances[0].fields[1].slug: 'eins' appears twice"]
+    assert _problems({"alliances": [{"slug": "a", "name": "A", "fields": [{"slug": "x"}]}]}) == [
+        "alliances[0].fields[0].label: "
+        'must be {"de": "…", "en": "…"} with at least the German label'
+    ]
+
+
+def test_html_fields_are_sanitised_on_the_way_in() -> None:
+    problems = Problems()
+    records = check_document(
+        {
+            "projects": [
+                {"alliance": "a", "slug": "p", "title": "T", "body": "<p>x</p><script>y</script>"}
+            ]
+        },
+        problems,
+    )
+    assert records[0].values["body"] == "<p>x</p>"
+
+
+def test_json_problems_carry_the_line_of_their_record() -> None:
+    text = json.dumps(
+        {
+            "projects": [
+                {"alliance": "a", "slug": "ok", "title": "OK"},
+                {"alliance": "a", "slug": "bad", "title": "Bad", "published": "gestern"},
+            ]
+        },
+        indent=2,
+    )
+    data = load_json(text)
+    problems = Problems()
+    check_document(data, problems)
+    # the record's "{" stands two lines above its "slug"
+    bad_line = _line_of('"slug": "bad"', text) - 2
+    assert problems.items == [f"line {bad_line}: projects[1].published: not an ISO 8601 date-time"]
+
+
+def _line_of(needle: str, text: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_broken_json_names_line_and_column() -> None:
+    with pytest.raises(ImportFileError, match=r"line 3, column 1: not valid JSON"):
+        load_json('{\n  "partners": [\n}')
+    with pytest.raises(ImportFileError, match="one JSON object"):
+        load_json("[1, 2]")
+
+
+CSV_SEMICOLON = (
+    "\ufeffName;Art;Ort;Landkreis;AGS;Website;Mitglied seit;Beschluss\n"
+    "Landkreis Peine;Landkreis;Peine;Landkreis Peine;;https://www.landkreis-peine.de;07.10.2020;"
+    '"Kreistag, Beschlussvorlage 2020/740, 07.10.2020"\n'
+    "Stadtverwaltung Sehnde;Kommune;Sehnde;Region Hannover;03241020;;2020-11-02;\n"
+    "\n"
+)
+
+
+def test_partner_csv_as_german_spreadsheets_export_it() -> None:
+    document = read_partner_csv(CSV_SEMICOLON.encode("utf-8"), alliance="niedersachsen-packt-an")
+    assert document["partners"] == [
+        {
+            "slug": "landkreis-peine",
+            "name": "Landkreis Peine",
+            "kind": "district",
+            "place": "Peine",
+            "region": "Landkreis Peine",
+            "website": "https://www.landkreis-peine.de",
+        },
+        {
+            "slug": "stadtverwaltung-sehnde",
+            "name": "Stadtverwaltung Sehnde",
+            "kind": "municipality",
+            "place": "Sehnde",
+            "region": "Region Hannover",
+            "ags": "03241020",
+        },
+    ]
+    assert document["memberships"][0] == {
+        "alliance": "niedersachsen-packt-an",
+        "partner": "landkreis-peine",
+        "since": "2020-10-07",
+        "resolution": "Kreistag, Beschlussvorlage 2020/740, 07.10.2020",
+    }
+    assert document["memberships"][1]["since"] == "2020-11-02"
+
+
+def test_partner_csv_with_commas_and_without_bom() -> None:
+    raw = b"name,kind,place\nBistum Hildesheim,church,Hildesheim\n"
+    document = read_partner_csv(raw)
+    assert document == {
+        "partners": [
+            {
+                "slug": "bistum-hildesheim",
+                "name": "Bistum Hildesheim",
+                "kind": "church",
+                "place": "Hildesheim",
+            }
+        ]
+    }
+
+
+def test_partner_csv_problems_name_the_line() -> None:
+    with pytest.raises(ImportFileError, match="line 3: name: must not be empty"):
+        read_partner_csv(b"Name;Ort\nA;B\n;Peine\n")
+    with pytest.raises(ImportFileError, match="line 1: no column 'name'"):
+        read_partner_csv(b"Titel;Ort\nA;B\n")
+    with pytest.raises(ImportFileError, match="line 3: the file is not UTF-8"):
+        read_partner_csv("Name;Ort\nGemeinde Lengede;Lengede\nStadt Göttingen;x\n".encode("cp1252"))
+    with pytest.raises(ImportFileError, match="line 1: the file is empty"):
+        read_partner_csv(b"")
+
+
+def test_csv_records_keep_their_line_for_later_checks() -> None:
+    document = read_partner_csv(b"Name;Art;AGS\nA;Kirche;123\n")
+    problems = Problems()
+    check_document(document, problems)
+    assert problems.items == [
+        "line 2: partners[0].ags: must be the 8-digit Amtlicher Gemeindeschlüssel"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Stadtverwaltung Sehnde", "stadtverwaltung-sehnde"),
+        (
+            "Evangelisch-lutherische Landeskirche Hannovers",
+            "evangelisch-lutherische-landeskirche-hannovers",
+        ),
+        ("Gemeinde Lüneburger Heide – Süd", "gemeinde-lueneburger-heide-sued"),
+        ("Straße & Café", "strasse-cafe"),
+    ],
+)
+def test_slugify(name: str, slug: str) -> None:
+    assert slugify(name) == slug
