@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 from . import db, operations
 from .config import ConfigurationError
@@ -149,7 +150,8 @@ def serve_command(host: str, port: int) -> None:
     """Run a development server (use gunicorn in production, see docs/operations.md)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    # Flask.run refuses to start inside a CLI command; Werkzeug's server is what it would run
+    run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
 
 
 COMMANDS = (

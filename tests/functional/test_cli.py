@@ -190,12 +190,19 @@ def test_tokens_issue(runner: FlaskCliRunner, session: Session) -> None:
 def test_serve_runs_the_development_server(
     app: Flask, runner: FlaskCliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(Flask, "run", lambda self, **kwargs: calls.append(kwargs))
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(
+        "widget_service.cli.run_simple", lambda *args, **kwargs: calls.append((*args, kwargs))
+    )
     result = runner.invoke(args=["serve", "--port", "5055"])
     assert result.exit_code == 0, result.output
     assert calls == [
-        {"host": "127.0.0.1", "port": 5055, "debug": False, "use_reloader": False, "threaded": True}
+        (
+            "127.0.0.1",
+            5055,
+            app,
+            {"use_reloader": False, "use_debugger": False, "threaded": True},
+        )
     ]
 
 
@@ -222,3 +229,41 @@ def test_console_script(tmp_path: Path, migrated: str) -> None:
     done = _script("init-db", env=env)
     assert done.returncode == 0, done.stderr
     assert "revision" in done.stdout
+
+
+def test_serve_answers_http(tmp_path: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("WIDGETS_")}
+    env.update(
+        WIDGETS_ENV="development",
+        WIDGETS_INSTANCE_PATH=str(tmp_path),
+        WIDGETS_DATABASE_URL="sqlite:///" + str(tmp_path / "serve.db"),
+    )
+    assert _script("init-db", env=env).returncode == 0
+    command = Path(sys.executable).with_name("widget-service")
+    server = subprocess.Popen(
+        [str(command), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
+                    assert json.loads(reply.read()) == {"status": "ok"}
+                    break
+            except OSError:
+                assert server.poll() is None, "the server exited"
+                assert time.monotonic() < deadline, "the server did not answer"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
