@@ -64,6 +64,13 @@ def cached(
     return response.make_conditional(request)
 
 
+def open_cors(response: Response) -> Response:
+    """Let any site read this response from script, without credentials (feeds, fragments, API)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Link"
+    return response
+
+
 def inline_style(css: str) -> Markup:
     """A ``<style>`` block the page's Content-Security-Policy allows by its hash."""
     digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
