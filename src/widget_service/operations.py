@@ -474,6 +474,7 @@ def export_document(session: Session) -> dict[str, Any]:
                     "description": e.description,
                     "starts": _iso(e.starts),
                     "ends": _iso(e.ends),
+                    "timezone": e.timezone,
                     "location": e.location,
                     "online": e.online,
                     "partner": e.partner.slug if e.partner else None,

@@ -18,7 +18,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+from zoneinfo import available_timezones
 
 from .content import is_slug
 from .models import EVENT_STATUSES, PROJECT_STATUSES, PartnerKind, SourceKind
@@ -232,6 +234,20 @@ def one_of(options: Iterable[str]) -> Checker:
     return check
 
 
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def zone(value: Any) -> str | None:
+    """An IANA time zone such as ``Europe/Berlin``."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in _zones():
+        raise Invalid("must be a time zone such as Europe/Berlin")
+    return value
+
+
 def boolean(value: Any) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
@@ -324,7 +340,7 @@ SCHEMAS: dict[str, dict[str, Checker]] = {
         "description": html,
         "starts": required(datetime),
         "ends": datetime,
-        "timezone": one_of(("Europe/Berlin",)),
+        "timezone": zone,
         "location": text(300),
         "online": url,
         "partner": optional_slug,

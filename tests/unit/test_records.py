@@ -71,6 +71,7 @@ def test_a_valid_document_has_no_problems() -> None:
         ({"title": "x" * 301}, "events[0].title: is longer than 300 characters"),
         ({"colour": "#fff"}, "events[0].colour: unknown field"),
         ({"fields": "sprachfoerderung"}, "events[0].fields: must be a list of slugs"),
+        ({"timezone": "Berlin"}, "events[0].timezone: must be a time zone such as Europe/Berlin"),
     ],
 )
 def test_each_bad_value_names_record_and_field(record: dict[str, object], expected: str) -> None:
