@@ -248,6 +248,8 @@ FLAT_PADDING = 6
 # past this a part's text is squeezed rather than making the badge wider still
 FLAT_MAX_TEXT = 360
 SEAL_SIZE = 180
+SEAL_INSET = 12
+SEAL_BAND = 54
 
 MUTED = {Theme.LIGHT: "#5f6368", Theme.DARK: "#c4c7cc"}
 ALERT = {Theme.LIGHT: "#b3261e", Theme.DARK: "#f2b8b5"}
@@ -323,9 +325,7 @@ def seal_badge(
 ) -> str:
     """A square seal: the alliance on a coloured band, the partner's name, and the status."""
     measure = measurer or bundled_font()
-    size = SEAL_SIZE
-    inset = 12
-    band = 54
+    size, inset, band = SEAL_SIZE, SEAL_INSET, SEAL_BAND
     band_colors = tone_colors(brand, theme, tone)
     if theme is Theme.LIGHT:
         paper, ink, quiet = WHITE, BLACK, "#4a4f55"
@@ -442,11 +442,14 @@ def _button(
     """The button's SVG and its width; it is drawn in the inverted colours of the banner."""
     largest, smallest = spec.button_size
     inner = spec.button_max_width - 2 * spec.button_padding
-    box = Box(inner, spec.button_height, largest, smallest, bold=True, max_lines=1)
+    narrow = not spec.row and spec.width - 2 * spec.padding_x <= 200
+    # a narrow format's button may take two lines rather than squeeze one
+    lines = 2 if narrow else 1
+    box = Box(inner, spec.button_height - 8, largest, smallest, bold=True, max_lines=lines)
     fitted = fit(label, box, measure)
     width = min(spec.button_max_width, math.ceil(max(fitted.widths)) + 2 * spec.button_padding)
-    if not spec.row and spec.width - 2 * spec.padding_x <= 200:
-        width = spec.button_max_width  # narrow formats: a full-width button
+    if narrow:
+        width = spec.button_max_width
     svg = (
         f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="{_n(spec.button_height)}"'
         f' rx="{_n(spec.button_height * 0.14)}" fill="{colors.text}"/>'
