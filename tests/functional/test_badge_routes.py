@@ -5,22 +5,37 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from widget_service import create_app
+from widget_service import content, create_app, db
 from widget_service.badges import BANNER_SIZES
 from widget_service.models import Channel
 from widget_service.operations import import_document
 from widget_service.timeutil import today
+from widget_service.verification import verification_token
 
 PA = "niedersachsen-packt-an"
 HZ = "niedersachsen-haelt-zusammen"
 SVG = "{http://www.w3.org/2000/svg}"
+
+
+@contextmanager
+def another_app(config: dict[str, Any]) -> Iterator[Flask]:
+    """A second app on the same database (other keys); its connections closed after."""
+    application = create_app(config)
+    try:
+        yield application
+    finally:
+        with application.app_context():
+            db.engine().dispose()
 
 
 def svg_root(data: bytes) -> ET.Element:
@@ -211,13 +226,11 @@ def test_verification_refuses_tampered_and_foreign_tokens(
     other_match = re.search(r"/verify/([A-Za-z0-9_.\-]+)", other)
     assert other_match is not None
     swapped = other_match.group(1).split(".")[0] + f".{stamp}.{signature}"
-    foreign = create_app({**config, "SECRET_KEY": "another-secret-" + "z" * 40})
-    with foreign.test_request_context():
-        from widget_service import content
-        from widget_service import db as database
-        from widget_service.verification import verification_token
-
-        unknown_key = verification_token(content.membership(database.session(), PA, "stadt-sehnde"))
+    with (
+        another_app({**config, "SECRET_KEY": "another-secret-" + "z" * 40}) as foreign,
+        foreign.test_request_context(),
+    ):
+        unknown_key = verification_token(content.membership(db.session(), PA, "stadt-sehnde"))
     for bad in (swapped, token[:-3] + "abc", "garbage", unknown_key):
         response = client.get(f"/verify/{bad}")
         assert response.status_code == 400, bad
@@ -234,18 +247,17 @@ def test_rotated_keys_keep_old_badge_links_working(
     assert match is not None
     old_token = match.group(1)
     new_key = "rotated-secret-" + "r" * 40
-    rotated = create_app(
-        {**config, "SECRET_KEY": new_key, "SECRET_KEY_FALLBACKS": config["SECRET_KEY"]}
-    )
-    rotated_client = rotated.test_client()
-    assert rotated_client.get(f"/verify/{old_token}").status_code == 200
-    new_page = rotated_client.get(f"/p/{PA}/partners/stadt-sehnde").get_data(as_text=True)
+    rotation = {**config, "SECRET_KEY": new_key, "SECRET_KEY_FALLBACKS": config["SECRET_KEY"]}
+    with another_app(rotation) as rotated:
+        rotated_client = rotated.test_client()
+        assert rotated_client.get(f"/verify/{old_token}").status_code == 200
+        new_page = rotated_client.get(f"/p/{PA}/partners/stadt-sehnde").get_data(as_text=True)
     new_match = re.search(r"/verify/([A-Za-z0-9_.\-]+)", new_page)
     assert new_match is not None and new_match.group(1) != old_token
     # once the old key is dropped, its tokens stop verifying; the new ones go on
-    dropped = create_app({**config, "SECRET_KEY": new_key}).test_client()
-    assert dropped.get(f"/verify/{old_token}").status_code == 400
-    assert dropped.get(f"/verify/{new_match.group(1)}").status_code == 200
+    with another_app({**config, "SECRET_KEY": new_key}) as dropped:
+        assert dropped.test_client().get(f"/verify/{old_token}").status_code == 400
+        assert dropped.test_client().get(f"/verify/{new_match.group(1)}").status_code == 200
 
 
 @pytest.mark.usefixtures("demo")
