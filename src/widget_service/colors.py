@@ -45,3 +45,34 @@ def darken_until(color: str, against: str = WHITE, ratio: float = 4.5) -> str:
             return candidate
         red, green, blue = (int(channel * 0.92) for channel in (red, green, blue))
     return BLACK
+
+
+def lighten_until(color: str, against: str = BLACK, ratio: float = 4.5) -> str:
+    """``color`` mixed with white just enough to reach ``ratio`` against ``against`` (dark)."""
+    red, green, blue = (int(color[index : index + 2], 16) for index in (1, 3, 5))
+    for _ in range(100):
+        candidate = f"#{red:02x}{green:02x}{blue:02x}"
+        if contrast(candidate, against) >= ratio:
+            return candidate
+        red, green, blue = (
+            channel + max(1, (255 - channel) // 10) for channel in (red, green, blue)
+        )
+        red, green, blue = (min(channel, 255) for channel in (red, green, blue))
+    return WHITE
+
+
+def text_pair(
+    background: str, foreground: str | None = None, ratio: float = 4.5
+) -> tuple[str, str]:
+    """A background and a text colour on it with at least ``ratio`` contrast (WCAG AA).
+
+    ``foreground`` is kept when it reads well enough; otherwise near-black or white is
+    chosen, and a mid-tone background that neither reaches ``ratio`` on is darkened.
+    """
+    readable = foreground is not None and is_hex_color(foreground)
+    if readable and contrast(background, str(foreground)) >= ratio:
+        return background, str(foreground)
+    text = readable_on(background)
+    if contrast(background, text) >= ratio:
+        return background, text
+    return darken_until(background, WHITE, ratio), WHITE

@@ -413,6 +413,19 @@ def membership(session: Session, alliance: str, partner: str) -> Membership:
     return found
 
 
+def membership_by_id(session: Session, identifier: int) -> Membership:
+    """A public membership by its id, with alliance and partner; raises :class:`NotFound`."""
+    query = (
+        select(Membership)
+        .options(joinedload(Membership.alliance), joinedload(Membership.partner))
+        .where(Membership.id == identifier, Membership.public.is_(True))
+    )
+    found = session.scalar(query)
+    if found is None:
+        raise NotFound("membership", str(identifier))
+    return found
+
+
 def regions(session: Session, alliance: Alliance | None = None) -> list[str]:
     """The regions that partners of the alliance (or any) name, sorted."""
     query = select(Partner.region).where(Partner.region.is_not(None)).distinct()

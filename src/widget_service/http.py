@@ -25,6 +25,10 @@ POLICIES: dict[str, str] = {
     "feed": "public, max-age=900, stale-while-revalidate=3600",
     "embed": "public, max-age=300, stale-while-revalidate=3600",
     "image": "public, max-age=3600, stale-while-revalidate=86400",
+    # an image that says something went wrong: soon asked again, the fault may be fixed
+    "image_error": "public, max-age=60, stale-while-revalidate=300",
+    # must be checked with the server on every use (ETag, 304): badge verification
+    "fresh": "public, no-cache",
     "api": "public, max-age=60, stale-while-revalidate=300",
     "static": "public, max-age=86400, stale-while-revalidate=604800",
     "none": "no-store",

@@ -1,0 +1,381 @@
+"""Membership badges, call banners (SVG and PNG) and the badge verification page.
+
+Image routes answer with an image whatever happens: an unknown slug is a readable
+"nicht gefunden" image with 404, a bad parameter a readable image with 400, never an
+HTML page where an ``<img>`` expects a picture. They set no cookie, may be embedded
+and read by any site, and are cached with an ETag (304 on a match).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+from markupsafe import escape
+from werkzeug.wrappers import Response
+
+from .. import badges, content, db, raster
+from ..badges import BANNER_SIZES, DEFAULT_BANNER_SIZE, BannerText, Theme, Tone
+from ..errors import InvalidParameter, NotFound
+from ..http import cached, external_url, framable, open_cors
+from ..i18n import LANGUAGES, current_language, force_locale, format_day, gettext
+from ..models import Call, Membership
+from ..timeutil import BERLIN, UTC, today
+from ..verification import InvalidToken, verification_url, verified_membership
+from .errors import invalid_parameter_message, not_found_message
+
+bp = Blueprint("badges", __name__)
+
+STYLES = ("flat", "seal")
+THEMES = tuple(theme.value for theme in Theme)
+FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+# an SVG opened on its own may do nothing but show itself
+IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def _choice(args: Mapping[str, str], name: str, options: tuple[str, ...], default: str) -> str:
+    value = (args.get(name) or "").strip() or default
+    if value not in options:
+        raise InvalidParameter(name, "choice", options=", ".join(options))
+    return value
+
+
+def _language(args: Mapping[str, str]) -> str:
+    """Images speak German unless ``lang=en``: the URL alone decides, so caches stay right."""
+    return _choice(args, "lang", LANGUAGES, "de")
+
+
+@dataclass(frozen=True)
+class BadgeOptions:
+    style: str = "flat"
+    theme: Theme = Theme.LIGHT
+    lang: str = "de"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> BadgeOptions:
+        """``style``, ``theme`` and ``lang`` from a query; raises :class:`InvalidParameter`."""
+        return cls(
+            style=_choice(args, "style", STYLES, "flat"),
+            theme=Theme(_choice(args, "theme", THEMES, Theme.LIGHT.value)),
+            lang=_language(args),
+        )
+
+
+def _image(
+    svg: str,
+    fmt: str,
+    status: int = 200,
+    last_modified: dt.datetime | None = None,
+) -> Response:
+    body: str | bytes = raster.svg_to_png(svg) if fmt == "png" else svg
+    response = Response(body, status=status, mimetype=FORMATS[fmt])
+    response.headers["Content-Security-Policy"] = IMAGE_CSP
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    open_cors(response)
+    if status != 200:
+        return cached(response, "image_error")
+    return cached(response, "image", last_modified=last_modified)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=BERLIN).astimezone(UTC)
+
+
+def membership_changed_at(membership: Membership) -> dt.datetime:
+    """When what a badge shows last changed: an edit, or the day it began or ended."""
+    moments = [
+        membership.updated_at,
+        membership.alliance.updated_at,
+        membership.partner.updated_at,
+    ]
+    current = today()
+    moments += [
+        _midnight(day) for day in (membership.since, membership.until) if day and day <= current
+    ]
+    return max(moments)
+
+
+# --- what a badge says (in the current language) ------------------------------------------
+
+
+def membership_status(membership: Membership) -> tuple[str, Tone]:
+    """``Mitglied seit 2020`` / ``ehemaliges Mitglied`` / ``Mitglied ab …`` and its tone."""
+    day = today()
+    if membership.until is not None and membership.until <= day:
+        return gettext("former member"), Tone.MUTED
+    if membership.since > day:
+        return gettext("member from %(date)s", date=format_day(membership.since)), Tone.BRAND
+    return gettext("member since %(year)s", year=membership.since.year), Tone.BRAND
+
+
+def membership_description(membership: Membership) -> str:
+    """The badge's accessible name: who, which alliance, and the state now."""
+    names = {"partner": membership.partner.name, "alliance": membership.alliance.name}
+    if membership.until is not None and membership.until <= today():
+        return gettext(
+            "%(partner)s: former member of the alliance “%(alliance)s” (%(since)s to %(until)s)",
+            since=format_day(membership.since),
+            until=format_day(membership.until),
+            **names,
+        )
+    return gettext(
+        "%(partner)s: member of the alliance “%(alliance)s” since %(date)s",
+        date=format_day(membership.since),
+        **names,
+    )
+
+
+def _render_badge(
+    options: BadgeOptions,
+    texts: tuple[str, str, str],
+    *,
+    brand: str | None,
+    tone: Tone,
+    description: str,
+) -> str:
+    """A flat badge (``heading | status``) or a seal (``heading``, ``name``, ``status``)."""
+    heading, name, status = texts
+    if options.style == "seal":
+        return badges.seal_badge(
+            heading,
+            name,
+            status,
+            brand=brand,
+            title=description,
+            theme=options.theme,
+            tone=tone,
+            lang=options.lang,
+        )
+    return badges.flat_badge(
+        heading,
+        status or name,
+        brand=brand,
+        title=description,
+        theme=options.theme,
+        tone=tone,
+        lang=options.lang,
+    )
+
+
+def membership_badge(membership: Membership, options: BadgeOptions) -> str:
+    """The badge SVG of a membership as it stands today."""
+    status, tone = membership_status(membership)
+    return _render_badge(
+        options,
+        (membership.alliance.name, membership.partner.name, status),
+        brand=membership.alliance.color,
+        tone=tone,
+        description=membership_description(membership),
+    )
+
+
+def _notice_badge(label: str, message: str, description: str, options: BadgeOptions) -> str:
+    return _render_badge(
+        options, (label, message, ""), brand=None, tone=Tone.ALERT, description=description
+    )
+
+
+@bp.get("/badge/<alliance>/<partner>.<any(svg, png):fmt>")
+@framable
+def badge(alliance: str, partner: str, fmt: str) -> Response:
+    try:
+        options = BadgeOptions.from_args(request.args)
+    except InvalidParameter as error:
+        lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else "de"
+        fallback = BadgeOptions(lang=lang or "de")
+        with force_locale(fallback.lang):
+            svg = _notice_badge(
+                gettext("badge"),
+                gettext("invalid parameter “%(name)s”", name=error.name),
+                invalid_parameter_message(error),
+                fallback,
+            )
+        return _image(svg, fmt, 400)
+    with force_locale(options.lang):
+        try:
+            found = content.membership(db.session(), alliance, partner)
+        except NotFound as error:
+            svg = _notice_badge(
+                gettext("membership"), gettext("not found"), not_found_message(error), options
+            )
+            return _image(svg, fmt, 404)
+        svg = membership_badge(found, options)
+    return _image(svg, fmt, last_modified=membership_changed_at(found))
+
+
+# --- banners ------------------------------------------------------------------------------
+
+
+def call_banner(call: Call, size: str) -> str:
+    """A call's banner in the current language; an ended call says so and links home."""
+    alliance = call.alliance
+    home = external_url("public.alliance_page", alliance=alliance.slug)
+    if call.ends is not None and call.ends < today():
+        ended = gettext("This call has ended.")
+        text = BannerText(
+            alliance=alliance.name,
+            title=call.title,
+            tagline=ended,
+            button=gettext("To the alliance"),
+            link=home,
+            description=f"{call.title} – {ended}",
+        )
+    else:
+        text = BannerText(
+            alliance=alliance.name,
+            title=call.title,
+            tagline=call.tagline,
+            button=call.button_label,
+            link=call.button_link or home,
+        )
+    return badges.banner(
+        text,
+        size,
+        background=call.background or alliance.color,
+        foreground=call.foreground,
+        lang=current_language(),
+    )
+
+
+def _notice_banner(title: str, message: str, size: str, brand: str | None = None) -> str:
+    text = BannerText(alliance="", title=title, tagline=message)
+    return badges.banner(text, size, background=brand or "#4a4f55", lang=current_language())
+
+
+@bp.get("/banner/<alliance>/<call>.<any(svg, png):fmt>")
+@framable
+def banner(alliance: str, call: str, fmt: str) -> Response:
+    try:
+        lang = _language(request.args)
+        size = _choice(request.args, "size", tuple(BANNER_SIZES), DEFAULT_BANNER_SIZE)
+    except InvalidParameter as error:
+        with force_locale("en" if request.args.get("lang") == "en" else "de"):
+            svg = _notice_banner(
+                gettext("Banner"), invalid_parameter_message(error), DEFAULT_BANNER_SIZE
+            )
+        return _image(svg, fmt, 400)
+    with force_locale(lang):
+        try:
+            found = content.call_by_slug(db.session(), alliance, call)
+        except NotFound as error:
+            svg = _notice_banner(gettext("Call not found"), not_found_message(error), size)
+            return _image(svg, fmt, 404)
+        svg = call_banner(found, size)
+    return _image(svg, fmt, last_modified=_call_changed_at(found))
+
+
+def _call_changed_at(call: Call) -> dt.datetime:
+    moments = [call.updated_at, call.alliance.updated_at]
+    if call.ends is not None and call.ends < today():
+        moments.append(_midnight(call.ends + dt.timedelta(days=1)))
+    return max(moments)
+
+
+# --- verification -------------------------------------------------------------------------
+
+
+@bp.get("/verify/<token>")
+def verify(token: str) -> Response:
+    session = db.session()
+    try:
+        membership = verified_membership(session, token)
+    except InvalidToken:
+        html = render_template("verify_invalid.html")
+        response = Response(html, status=400, mimetype="text/html")
+        response.headers["Cache-Control"] = "public, max-age=60"
+        return response
+    html = render_template(
+        "verify.html",
+        membership=membership,
+        alliance=membership.alliance,
+        partner=membership.partner,
+        active=membership.is_active(),
+        ended=membership.until is not None and membership.until <= today(),
+        checked_on=today(),
+    )
+    response = Response(html, mimetype="text/html")
+    return cached(response, "fresh")
+
+
+# --- snippets for the partner page --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SnippetForm:
+    kind: str  # html, markdown, url, png
+    label: str
+    text: str
+    multiline: bool
+
+
+@dataclass(frozen=True)
+class BadgeSnippets:
+    style: str
+    heading: str
+    preview_url: str
+    width: int
+    height: int
+    alt: str
+    forms: tuple[SnippetForm, ...]
+
+
+_SIZE = re.compile(r'<svg [^>]*?width="(\d+)" height="(\d+)"')
+
+
+def badge_snippets(membership: Membership, lang: str = "de") -> list[BadgeSnippets]:
+    """Each badge style with the snippets a webmaster copies: HTML, Markdown, image URLs."""
+    alliance, partner = membership.alliance.slug, membership.partner.slug
+    link = verification_url(membership)
+    alt = gettext(
+        "Membership badge: %(partner)s in the alliance “%(alliance)s”",
+        partner=membership.partner.name,
+        alliance=membership.alliance.name,
+    )
+    headings = {"flat": gettext("Small badge"), "seal": gettext("Seal")}
+    result = []
+    for style in STYLES:
+        query: dict[str, Any] = {"style": style}
+        if lang != "de":
+            query["lang"] = lang
+        svg_url = external_url(
+            "badges.badge", alliance=alliance, partner=partner, fmt="svg", **query
+        )
+        png_url = external_url(
+            "badges.badge", alliance=alliance, partner=partner, fmt="png", **query
+        )
+        with force_locale(lang):
+            svg = membership_badge(membership, BadgeOptions(style=style, lang=lang))
+        size = _SIZE.search(svg)
+        width, height = (int(size.group(1)), int(size.group(2))) if size else (0, 0)
+        markdown_alt = alt.replace("[", "(").replace("]", ")")
+        html = (
+            f'<a href="{_escape(link)}"><img src="{_escape(svg_url)}" alt="{_escape(alt)}"'
+            f' width="{width}" height="{height}"></a>'
+        )
+        forms = (
+            SnippetForm("html", gettext("HTML"), html, True),
+            SnippetForm(
+                "markdown", gettext("Markdown"), f"[![{markdown_alt}]({svg_url})]({link})", True
+            ),
+            SnippetForm("url", gettext("Image URL (SVG)"), svg_url, False),
+            SnippetForm("png", gettext("Image URL (PNG, for e-mail)"), png_url, False),
+        )
+        # the preview is same-origin (the page's CSP allows 'self' images only)
+        preview = url_for("badges.badge", alliance=alliance, partner=partner, fmt="svg", **query)
+        result.append(BadgeSnippets(style, headings[style], preview, width, height, alt, forms))
+    return result
+
+
+def _escape(text: str) -> str:
+    return str(escape(text))
+
+
+def _template_badge_snippets(membership: Membership) -> list[BadgeSnippets]:
+    return badge_snippets(membership, current_language())
+
+
+bp.add_app_template_global(_template_badge_snippets, "badge_snippets")
