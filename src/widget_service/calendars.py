@@ -82,7 +82,7 @@ def subscription(info: CalendarInfo, events: Sequence[CalendarEvent]) -> bytes:
     calendar.add("x-wr-timezone", info.timezone)
     calendar.add("url", info.url, parameters={"VALUE": "URI"})
     calendar.add("source", info.source, parameters={"VALUE": "URI"})
-    calendar.add("refresh-interval", info.refresh, parameters={"VALUE": "DURATION"})
+    calendar.add("refresh-interval", vDuration(info.refresh), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(info.refresh))
     return _finish(calendar, events, default_zone=info.timezone)
 

@@ -82,7 +82,8 @@ def test_icalendar_reads_the_subscription_with_its_hints() -> None:
     assert str(calendar["X-WR-CALNAME"]) == "Veranstaltungen von „Bündnis A“"
     assert str(calendar["NAME"]) == "Veranstaltungen von „Bündnis A“"
     assert str(calendar["X-WR-TIMEZONE"]) == "Europe/Berlin"
-    assert calendar.decoded("REFRESH-INTERVAL") == dt.timedelta(hours=1)
+    refresh = calendar["REFRESH-INTERVAL"]
+    assert refresh.to_ical() == b"PT1H" and refresh.params["VALUE"] == "DURATION"
     assert str(calendar["X-PUBLISHED-TTL"]) == "PT1H"
     assert str(calendar["SOURCE"]) == "https://widgets.example.org/feeds/a/events.ics"
     assert str(calendar["METHOD"]) == "PUBLISH"
