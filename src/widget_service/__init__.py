@@ -26,11 +26,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     http.init_app(app)
 
-    from .views import errors, helpers, public
+    from .views import errors, feeds, helpers, public
 
     errors.init_app(app)
     helpers.init_app(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(feeds.bp)
 
     from . import cli
 
