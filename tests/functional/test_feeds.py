@@ -132,6 +132,37 @@ def test_a_project_entry_carries_everything(client: FlaskClient, demo: Session) 
     assert dt.datetime.fromisoformat(item["date_published"]) == project.published_at
 
 
+def test_images_become_enclosures_and_the_logo_the_feeds_image(
+    client: FlaskClient, demo: Session
+) -> None:
+    project = demo.scalar(select(Project).where(Project.slug == "sprachcafe-sehnde"))
+    other = demo.scalar(select(Project).where(Project.slug == "ausbildungslotsen-peine"))
+    assert project is not None and other is not None
+    project.image = "https://bilder.example/sprachcafe.jpg"
+    other.image = "/static/favicon.svg"  # a path on this site becomes an absolute URL
+    project.alliance.logo = "https://bilder.example/logo-packt-an.png"
+    demo.commit()
+    for fmt in ("rss", "atom"):
+        document = parse(client, f"/feeds/{PA}/projects.{fmt}", fmt)
+        enclosures = {
+            entry.link.rsplit("/", 1)[1]: [(e.href, e.type) for e in entry.enclosures]
+            for entry in document.entries
+        }
+        assert enclosures["sprachcafe-sehnde"] == [
+            ("https://bilder.example/sprachcafe.jpg", "image/jpeg")
+        ]
+        assert enclosures["ausbildungslotsen-peine"] == [
+            (f"{HOST}/static/favicon.svg", "image/svg+xml")
+        ]
+        assert enclosures["wohnpatenschaften-peine"] == []
+        logo = document.feed.image.href if fmt == "rss" else document.feed.logo
+        assert logo == "https://bilder.example/logo-packt-an.png"
+    document = parse(client, f"/feeds/{PA}/projects.json", "json")
+    assert document["icon"] == "https://bilder.example/logo-packt-an.png"
+    item = next(i for i in document["items"] if i["url"].endswith("/sprachcafe-sehnde"))
+    assert item["image"] == "https://bilder.example/sprachcafe.jpg"
+
+
 def test_the_alliance_extension_is_as_documented(client: FlaskClient, demo: Session) -> None:
     project = parse(client, f"/feeds/{PA}/projects.json", "json")
     item = next(i for i in project["items"] if i["url"].endswith("/sprachcafe-sehnde"))
