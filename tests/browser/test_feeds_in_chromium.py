@@ -1,0 +1,59 @@
+"""The feeds page in a real browser: it loads only from its origin and its copy buttons work."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import BrowserContext, Page
+
+from .conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+PA = "niedersachsen-packt-an"
+
+
+@pytest.mark.usefixtures("demo")
+def test_feeds_page_copies_an_address_and_says_so(
+    live_server: LiveServer, page: Page, context: BrowserContext
+) -> None:
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    response = page.goto(f"{live_server.url}/feeds")
+    assert response is not None and response.status == 200
+    button = page.get_by_role("button", name="Kopieren – RSS, Projekte, Niedersachsen packt an")
+    button.focus()
+    page.keyboard.press("Enter")
+    status = page.locator(f"#feed-{PA}-projects-rss ~ [role=status]")
+    status.wait_for()
+    assert status.text_content() == "Kopiert"
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{live_server.url}/feeds/{PA}/projects.rss"
+    assert all(url.startswith(live_server.url) for url in requested), requested
+    assert errors == []
+    assert context.cookies() == []
+
+
+@pytest.mark.usefixtures("demo")
+def test_filters_on_the_feeds_page_change_the_addresses(
+    live_server: LiveServer, page: Page
+) -> None:
+    page.goto(f"{live_server.url}/feeds")
+    page.get_by_label("Bündnis", exact=True).select_option(PA)
+    page.get_by_label("Region", exact=True).select_option("Landkreis Peine")
+    page.get_by_role("button", name="Adressen zeigen").click()
+    page.wait_for_url("**/feeds?**")
+    field = page.get_by_label("iCalendar – Veranstaltungen, Niedersachsen packt an")
+    assert field.input_value() == (
+        f"{live_server.url}/feeds/{PA}/events.ics?region=Landkreis+Peine"
+    )
+    webcal = page.get_by_role(
+        "link", name="Im Kalender abonnieren – Veranstaltungen, Niedersachsen packt an"
+    )
+    assert webcal.get_attribute("href") == (
+        f"webcal://{live_server.url.split('://')[1]}/feeds/{PA}/events.ics?region=Landkreis+Peine"
+    )
