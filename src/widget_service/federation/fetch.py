@@ -190,6 +190,8 @@ def forbidden_reason(address: IPAddress) -> str | None:
             reason = forbidden_reason(embedded)
             if reason is not None:
                 return f"{reason} ({embedded}) in IPv6 form"
+            if int(address) >> 32 in (0, 0xFFFF, 0xFFFF0000):
+                return None  # mapped, compatible or translated: it is that IPv4 address
         if address in _LOCAL_NAT64:
             return "a local NAT64 address"
         if address.is_site_local:
