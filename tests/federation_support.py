@@ -6,6 +6,7 @@ the stub resolver, never through real DNS.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import socket
@@ -117,19 +118,20 @@ def _handler_class(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
+        def send_response(self, code: int, message: str | None = None) -> None:
+            # recorded before any byte goes out, so a client never sees an unrecorded answer
+            server.hits.append(Hit(self.path, code, dict(self.headers.items())))
+            super().send_response(code, message)
+
         def do_GET(self) -> None:
             route = server.routes.get(self.path)
             if route is None:
                 self.send_response(404)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
-                status = 404
-            else:
-                try:
-                    status = route(self)
-                except OSError:  # the client gave up, as it should with a hostile body
-                    status = -1
-            server.hits.append(Hit(self.path, status, dict(self.headers.items())))
+                return
+            with contextlib.suppress(OSError):  # the client gave up, as with a hostile body
+                route(self)
 
     return Handler
 
@@ -139,7 +141,7 @@ def running(server: FeedServer) -> Iterator[FeedServer]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(server))
     httpd.daemon_threads = True
     server.port = httpd.server_address[1]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server
