@@ -50,6 +50,8 @@ SUMMARY_LENGTH = 500
 TITLE, PLACE, VIA, LOCATION, GUID, URL, NAME = 300, 200, 300, 300, 500, 1000, 200
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
 _ABSOLUTE = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 
 
@@ -140,9 +142,20 @@ def _clean_text(value: Any, limit: int | None = None) -> str:
     """Plain text from text or HTML, without control characters, cut to ``limit``."""
     if value is None:
         return ""
-    text = plain_text(_CONTROL.sub("", str(value)))
+    text = _CONTROL.sub("", str(value))
+    # markup needs the HTML parser; text without "<" or "&" is plain already (most titles)
+    text = plain_text(text) if "<" in text or "&" in text else _SPACES.sub(" ", text).strip()
+    return _cut(text, limit)
+
+
+def _text_of_clean_html(body: str, limit: int) -> str:
+    """The text of HTML that :func:`clean_html` produced (allowlisted tags only)."""
+    return _cut(_SPACES.sub(" ", html.unescape(_TAG.sub(" ", body))).strip(), limit)
+
+
+def _cut(text: str, limit: int | None) -> str:
     if limit is not None and len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
+        return text[: limit - 1].rstrip() + "…"
     return text
 
 
@@ -162,7 +175,7 @@ def _text_as_html(value: Any) -> str:
 
 
 def _summary(summary: Any, body: str) -> str:
-    return _clean_text(summary, SUMMARY_LENGTH) or _clean_text(body, SUMMARY_LENGTH)
+    return _clean_text(summary, SUMMARY_LENGTH) or _text_of_clean_html(body, SUMMARY_LENGTH)
 
 
 def _link(value: Any, base: str) -> str | None:
