@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -287,7 +287,8 @@ def _store_items(
     known_elsewhere = _known_elsewhere(session, model, source.id, guids)
     fields = {action_field.slug: action_field for action_field in source.alliance.fields}
     via = _via(source, feed)
-    taken: set[str] = set()
+    fresh = [item.title for item in feed.items if item.guid not in existing]
+    slugs = _Slugs(session, model, source.alliance_id, fresh)
     for item in feed.items:
         if item.guid in known_elsewhere:
             report.skipped += 1
@@ -297,12 +298,11 @@ def _store_items(
         if row is None:
             row = model(
                 alliance=source.alliance,
-                slug=_free_slug(session, model, source.alliance_id, item.title, taken),
+                slug=slugs.free(item.title),
                 channel=Channel.SOURCE,
                 source_id=source.id,
                 remote_guid=item.guid,
             )
-            taken.add(row.slug)
             _apply(row, values)
             row.published_at = item.published or now
             session.add(row)
@@ -402,31 +402,54 @@ def _apply(row: Item, values: dict[str, Any], published: dt.datetime | None = No
     return changed
 
 
-def _free_slug(
-    session: Session,
-    model: type[Project] | type[Event],
-    alliance_id: int,
-    title: str,
-    taken: set[str],
-) -> str:
-    """A slug from the title, unique in the alliance (``-2``, ``-3`` … when needed)."""
-    fallback = "projekt" if model is Project else "termin"
-    base = slugify(title)[:SLUG_BASE_LENGTH].strip("-") or fallback
-    used = set(
-        session.scalars(
-            select(model.slug).where(
-                model.alliance_id == alliance_id,
-                or_(model.slug == base, model.slug.startswith(base + "-", autoescape=True)),
+class _Slugs:
+    """Free slugs from titles, unique in the alliance (``-2``, ``-3`` … when needed).
+
+    One query finds which of a source's new base slugs are taken; only those need a
+    second look for the numbers already used.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        model: type[Project] | type[Event],
+        alliance_id: int,
+        titles: Iterable[str],
+    ) -> None:
+        self.session, self.model, self.alliance_id = session, model, alliance_id
+        self.fallback = "projekt" if model is Project else "termin"
+        bases = sorted({self._base(title) for title in titles})
+        self.taken: set[str] = set()
+        for start in range(0, len(bases), 500):
+            chunk = bases[start : start + 500]
+            self.taken.update(
+                session.scalars(
+                    select(model.slug).where(
+                        model.alliance_id == alliance_id, model.slug.in_(chunk)
+                    )
+                )
             )
-        )
-    )
-    used |= taken
-    if base not in used:
-        return base
-    number = 2
-    while f"{base}-{number}" in used:
-        number += 1
-    return f"{base}-{number}"
+        self.looked_up: set[str] = set()
+
+    def _base(self, title: str) -> str:
+        return slugify(title)[:SLUG_BASE_LENGTH].strip("-") or self.fallback
+
+    def free(self, title: str) -> str:
+        base = self._base(title)
+        if base in self.taken and base not in self.looked_up:
+            self.looked_up.add(base)
+            numbered = select(self.model.slug).where(
+                self.model.alliance_id == self.alliance_id,
+                self.model.slug.startswith(base + "-", autoescape=True),
+            )
+            self.taken.update(self.session.scalars(numbered))
+        slug = base
+        number = 2
+        while slug in self.taken:
+            slug = f"{base}-{number}"
+            number += 1
+        self.taken.add(slug)
+        return slug
 
 
 def _archive_missing(
