@@ -107,6 +107,9 @@ def test_refused_addresses_are_never_connected_to(feeds: FeedServer, fetcher: Fe
     ):
         with pytest.raises(Refused):
             fetcher.fetch(url)
+    # full-width digits become 127.0.0.1 under IDNA; refused either way
+    with pytest.raises(FetchError):
+        fetcher.fetch(f"http://１２７.０.０.１:{port}/secret")
     assert feeds.hits == []
 
 

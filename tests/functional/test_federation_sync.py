@@ -410,3 +410,24 @@ def test_hostile_sources_fail_alone_and_never_stop_the_poll(
     assert errors[feeds.url("/good.rss")] is None
     assert len(items(demo)) == 3
     assert demo.scalar(select(func.count()).select_from(Project).where(Project.title == "")) == 0
+
+
+def test_sources_are_added_on_the_command_line_and_polled_only_when_due(
+    demo: Session, runner: FlaskCliRunner, feeds: FeedServer
+) -> None:
+    feeds.serve("/cli.rss", fixture_bytes("rss.xml"), RSS)
+    args = ["sources", "add", feeds.url("/cli.rss"), "--alliance", PA, "--partner", "stadt-sehnde"]
+    added = runner.invoke(args=[*args, "--interval", "30"])
+    assert added.exit_code == 0, added.output
+    assert "sources: 1 new, 0 updated" in added.output
+    bad = runner.invoke(args=["sources", "add", "ftp://x.example/", "--alliance", PA])
+    assert bad.exit_code != 0 and "absolute http or https" in bad.output
+    unknown = runner.invoke(args=["sources", "add", feeds.url("/x"), "--alliance", "nirgendwo"])
+    assert unknown.exit_code != 0 and "no alliance 'nirgendwo'" in unknown.output
+
+    assert "1 sources polled: 1 changed" in poll(runner)
+    # within its 30 minutes nothing is due; --all polls it anyway
+    assert "No source is due" in poll(runner)
+    assert "1 sources polled" in poll(runner, "--all")
+    listing = runner.invoke(args=["sources", "list"]).output
+    assert "partner stadt-sehnde" in listing and "ok; every 30 min" in listing
