@@ -65,6 +65,23 @@ def migrated(database_url: str) -> str:
     return database_url
 
 
+@pytest.fixture(scope="session")
+def second_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Another migrated database on the same backend, for a second instance beside the first."""
+    server = os.environ.get("WIDGETS_TEST_DATABASE_URL")
+    databases = _postgres_database(server) if server else None
+    if databases is not None:
+        url = next(databases)
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db2") / "second.sqlite3")
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    engine.dispose()
+    yield url
+    if databases is not None:
+        next(databases, None)  # drops it
+
+
 def _empty_tables(engine: Engine) -> None:
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):

@@ -15,7 +15,8 @@ from . import db, operations
 from .config import ConfigurationError
 from .demo import demo_document
 from .errors import NotFound, ValidationError
-from .models import Channel, Role
+from .federation import fetch, sync
+from .models import Channel, Role, SourceKind
 from .records import ImportFileError, decode_utf8, load_json, read_partner_csv
 from .timeutil import today
 
@@ -142,6 +143,71 @@ def issue_token_command(alliance: str, partner: str, label: str | None) -> None:
     click.echo("Store this token now; it cannot be shown again.", err=True)
 
 
+sources = AppGroup("sources", help="Sources: other sites' feeds federated into this instance.")
+
+
+@sources.command("poll")
+@click.option("--all", "everything", is_flag=True, help="Poll every active source, due or not.")
+def poll_sources_command(everything: bool) -> None:
+    """Fetch every source that is due and store its items; failures are recorded, not fatal."""
+    config = current_app.config
+    session = db.session()
+    due = sync.due_sources(session, everything=everything)
+    if not due:
+        click.echo("No source is due (use --all to poll every active source).")
+        return
+    fetcher = fetch.fetcher_from_config(config, current_app.instance_path)
+    try:
+        with click.progressbar(length=len(due), label="Polling sources", file=sys.stderr) as bar:
+            summary = sync.poll_sources(
+                session,
+                fetcher,
+                due,
+                workers=config["FETCH_WORKERS"],
+                max_items=config["FETCH_MAX_ITEMS"],
+                progress=lambda _report: bar.update(1),
+            )
+    finally:
+        fetcher.close()
+    click.echo(summary.line() + ".")
+    for failure in summary.failures:
+        click.echo(f"  failed: {failure.url}: {failure.error}", err=True)
+
+
+@sources.command("list")
+def list_sources_command() -> None:
+    """Show every source with its state: last success, last error, failures in a row."""
+    rows = sync.source_states(db.session())
+    if not rows:
+        click.echo("There are no sources.")
+    for line in rows:
+        click.echo(line)
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--alliance", required=True, metavar="SLUG", help="The alliance it feeds.")
+@click.option("--kind", type=click.Choice([k.value for k in SourceKind]), default="projects")
+@click.option("--partner", metavar="SLUG", help="The local partner whose feed this is.")
+@click.option("--interval", type=int, default=60, show_default=True, help="Minutes between polls.")
+def add_source_command(
+    url: str, alliance: str, kind: str, partner: str | None, interval: int
+) -> None:
+    """Add (or update) a source: URL of an RSS, Atom, JSON Feed or iCalendar feed."""
+    record = {
+        "alliance": alliance,
+        "url": url,
+        "kind": kind,
+        "partner": partner,
+        "interval_minutes": interval,
+    }
+    try:
+        report = operations.import_document(db.session(), {"sources": [record]})
+    except ValidationError as error:
+        raise click.ClickException("; ".join(error.problems)) from None
+    click.echo(f"Source {url}: {report.summary()}.")
+
+
 @click.command("serve")
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -161,6 +227,7 @@ COMMANDS = (
     export_command,
     users,
     tokens,
+    sources,
     serve_command,
 )
 

@@ -31,6 +31,15 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_URL": None,  # None: links use the request's own host
     "REDIS_URL": None,
     "FETCH_ALLOW_HOSTS": [],
+    # federation: limits for fetching a source (docs/operations.md)
+    "FETCH_CONNECT_TIMEOUT": 5.0,  # seconds to connect
+    "FETCH_READ_TIMEOUT": 15.0,  # seconds the source may stay silent
+    "FETCH_DEADLINE": 60.0,  # seconds for the whole download, however it trickles
+    "FETCH_MAX_BYTES": 5 * 1024 * 1024,  # body size after decompression
+    "FETCH_MAX_REDIRECTS": 5,
+    "FETCH_MAX_ITEMS": 1000,  # items read from one source
+    "FETCH_WORKERS": 8,  # sources fetched at once
+    "FETCH_CACHE_PATH": None,  # None: fetch-cache.sqlite3 in the instance folder
     "DEFAULT_TIMEZONE": "Europe/Berlin",
     "BABEL_DEFAULT_LOCALE": "de",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
@@ -70,10 +79,34 @@ def _normalise(app: Flask) -> None:
         value = config[key]
         if isinstance(value, str):
             config[key] = [part.strip() for part in value.split(",") if part.strip()]
+    for key, kind in FETCH_NUMBERS.items():
+        config[key] = _positive(key, config[key], kind)
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "widgets.sqlite3")
     if config["PUBLIC_URL"]:
         config["PUBLIC_URL"] = str(config["PUBLIC_URL"]).rstrip("/")
+
+
+FETCH_NUMBERS: dict[str, type[int] | type[float]] = {
+    "FETCH_CONNECT_TIMEOUT": float,
+    "FETCH_READ_TIMEOUT": float,
+    "FETCH_DEADLINE": float,
+    "FETCH_MAX_BYTES": int,
+    "FETCH_MAX_REDIRECTS": int,
+    "FETCH_MAX_ITEMS": int,
+    "FETCH_WORKERS": int,
+}
+
+
+def _positive(key: str, value: Any, kind: type[int] | type[float]) -> int | float:
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        number = 0
+    if isinstance(value, bool) or number <= 0 or (kind is int and number != float(value)):
+        what = "whole number" if kind is int else "number"
+        raise ConfigurationError(f"WIDGETS_{key} must be a positive {what}, not {value!r}.")
+    return number
 
 
 def _ensure_secret(app: Flask) -> None:

@@ -8,6 +8,7 @@ import uuid
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     Date,
@@ -260,6 +261,9 @@ class Origin:
     remote_guid: Mapped[str | None] = mapped_column(String(500))
     remote_url: Mapped[str | None] = mapped_column(String(1000))
     via: Mapped[str | None] = mapped_column(String(300))
+    # the partner that made it, as the first instance named it ({"slug", "name", "region"}),
+    # kept when no local partner stands for it, so republishing passes it on unchanged
+    remote_partner: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     @property
     def is_local(self) -> bool:

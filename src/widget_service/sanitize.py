@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -82,36 +83,51 @@ def _absolute_link_only(token: dict[str, Any]) -> dict[str, Any]:
     return {**token, "data": attributes}
 
 
-_cleaner = bleach.sanitizer.Cleaner(
-    # the dropped elements must reach the filter as elements, so they are let through here
-    tags=ALLOWED_TAGS | DROPPED_WITH_CONTENT,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[_DropContent],
-)
+def _html_cleaner() -> bleach.sanitizer.Cleaner:
+    return bleach.sanitizer.Cleaner(
+        # the dropped elements must reach the filter as elements, so they are let through here
+        tags=ALLOWED_TAGS | DROPPED_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[_DropContent],
+    )
+
+
+def _plain_cleaner() -> bleach.sanitizer.Cleaner:
+    return bleach.sanitizer.Cleaner(
+        tags=DROPPED_WITH_CONTENT,
+        attributes={},
+        strip=True,
+        strip_comments=True,
+        filters=[_DropContent],
+    )
+
+
+# a Cleaner keeps parser state between calls and must not be shared between threads
+# (federation sanitises in a pool of threads; gunicorn runs threads too): one per thread
+_per_thread = threading.local()
+
+
+def _cleaner(kind: str) -> bleach.sanitizer.Cleaner:
+    cleaner = getattr(_per_thread, kind, None)
+    if cleaner is None:
+        cleaner = _html_cleaner() if kind == "html" else _plain_cleaner()
+        setattr(_per_thread, kind, cleaner)
+    return cleaner
 
 
 def clean_html(fragment: str | None) -> str:
     """Sanitise an HTML fragment to the allowlist."""
     if not fragment:
         return ""
-    return str(_cleaner.clean(fragment)).strip()
-
-
-_text_cleaner = bleach.sanitizer.Cleaner(
-    tags=DROPPED_WITH_CONTENT,
-    attributes={},
-    strip=True,
-    strip_comments=True,
-    filters=[_DropContent],
-)
+    return str(_cleaner("html").clean(fragment)).strip()
 
 
 def plain_text(fragment: str | None) -> str:
     """The text of an HTML fragment, without markup, whitespace collapsed."""
     if not fragment:
         return ""
-    stripped = str(_text_cleaner.clean(fragment))
+    stripped = str(_cleaner("text").clean(fragment))
     return _WHITESPACE.sub(" ", html.unescape(stripped)).strip()

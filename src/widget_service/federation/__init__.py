@@ -1,0 +1,1 @@
+"""Federation: remote feeds fetched under guard (``fetch``), read (``parse``), stored (``sync``)."""
