@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -19,11 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
 
 from widget_service.federation import fetch
-from widget_service.models import Alliance, Event, Project, Status
 
 FIXTURES = Path(__file__).parent / "fixtures" / "federation"
 FEED_HOST = "feeds.test"
@@ -158,74 +154,3 @@ def running(server: FeedServer) -> Iterator[FeedServer]:
 
 def _iso(moment: Any) -> str | None:
     return None if moment is None else moment.isoformat()
-
-
-def instance_feed(session: Session, alliance_slug: str, base_url: str, kind: str) -> bytes:
-    """An instance's project or event feed as JSON Feed 1.1 with the ``_alliance`` extension."""
-    alliance = session.scalar(select(Alliance).where(Alliance.slug == alliance_slug))
-    assert alliance is not None
-    model: Any = Project if kind == "projects" else Event
-    rows = session.scalars(
-        select(model)
-        .where(
-            model.alliance_id == alliance.id,
-            model.status.in_([Status.PUBLISHED, Status.CANCELLED]),
-        )
-        .options(selectinload(model.partner), selectinload(model.fields))
-        .order_by(model.id)
-    ).all()
-    items = []
-    for row in rows:
-        page = f"{base_url}/p/{alliance.slug}/{kind}/{row.slug}"
-        original = row.remote_url or page
-        if row.partner is not None:
-            partner = {
-                "slug": row.partner.slug,
-                "name": row.partner.name,
-                "region": row.partner.region,
-            }
-        else:
-            partner = row.remote_partner
-        extension: dict[str, Any] = {
-            "about": f"{base_url}/docs/json-feed",
-            "kind": "project" if kind == "projects" else "event",
-            "alliance": {"slug": alliance.slug, "name": alliance.name},
-            "partner": partner,
-            "fields": [
-                {"slug": f.slug, "label": {"de": f.label_de, "en": f.label_en}} for f in row.fields
-            ],
-            "place": row.place,
-            "region": row.region,
-            "via": row.via,
-            "origin": original,
-        }
-        item: dict[str, Any] = {
-            "id": row.remote_guid or f"urn:uuid:{row.uid}",
-            "url": page,
-            "title": row.title,
-            "date_published": _iso(row.published_at),
-            "_alliance": extension,
-        }
-        if original != page:
-            item["external_url"] = original
-        if kind == "projects":
-            item.update(summary=row.summary, content_html=row.body)
-        else:
-            item["content_html"] = row.description
-            extension.update(
-                starts=_iso(row.starts),
-                ends=_iso(row.ends),
-                timezone=row.timezone,
-                location=row.location,
-                online=row.online,
-                status=row.status.value,
-            )
-        items.append(item)
-    document = {
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": f"{alliance.name} – {kind}",
-        "home_page_url": f"{base_url}/p/{alliance.slug}",
-        "feed_url": f"{base_url}/feeds/{alliance.slug}/{kind}.json",
-        "items": items,
-    }
-    return json.dumps(document, ensure_ascii=False).encode()

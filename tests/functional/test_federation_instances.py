@@ -2,14 +2,12 @@
 unchanged A costs B only 304s, and two instances subscribed to each other neither loop
 nor duplicate.
 
-Each instance is a real app with its own database, served on a local port. Until the
-real ``/feeds/<alliance>/projects.json`` route is merged, the feed is emitted by the
-test-side :func:`tests.federation_support.instance_feed` in the documented format.
+Each instance is a real app with its own database, served on a local port; B polls A's
+real ``/feeds/<alliance>/projects.json`` (and A polls B's).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import urllib.request
@@ -24,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from tests.federation_support import instance_feed, stub_resolver
+from tests.federation_support import stub_resolver
 from widget_service import create_app, db
 from widget_service.demo import demo_document
 from widget_service.models import Base, Channel, Project, Status
@@ -55,24 +53,15 @@ class Instance:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        match = FEED_PATH.match(environ.get("PATH_INFO", ""))
-        if match is None:
+        """The app itself, noting the status of every feed request."""
+        if FEED_PATH.match(environ.get("PATH_INFO", "")) is None:
             return self.app(environ, start_response)  # type: ignore[no-any-return]
-        with self.session() as session:
-            body = instance_feed(session, match[1], self.base_url, match[2])
-        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
-        if environ.get("HTTP_IF_NONE_MATCH") == etag:
-            self.feed_statuses.append(304)
-            start_response("304 Not Modified", [("ETag", etag)])
-            return [b""]
-        self.feed_statuses.append(200)
-        headers = [
-            ("Content-Type", "application/feed+json"),
-            ("ETag", etag),
-            ("Content-Length", str(len(body))),
-        ]
-        start_response("200 OK", headers)
-        return [body]
+
+        def noting(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+            self.feed_statuses.append(int(status.split()[0]))
+            return start_response(status, headers, *rest)
+
+        return self.app(environ, noting)  # type: ignore[no-any-return]
 
     def poll(self, *args: str) -> str:
         result = self.app.test_cli_runner().invoke(args=["sources", "poll", *args])
@@ -237,3 +226,29 @@ def test_two_instances_subscribed_to_each_other_neither_loop_nor_duplicate(
     assert "0 new, 0 updated, 0 archived" in output
     with instance_a.session() as session:
         assert session.scalar(select(func.count()).select_from(Project)) == total
+
+
+def test_republished_items_keep_identity_origin_and_original_partner(
+    instance_a: Instance, instance_b: Instance
+) -> None:
+    """What a third instance polling B would read: A's GUID, A's page and A's partner."""
+    instance_b.subscribe(instance_a, "Kreis Peine (Instanz A)")
+    instance_b.poll()
+    with instance_a.session() as session:
+        original = session.scalar(select(Project).where(Project.slug == "ausbildungslotsen-peine"))
+        assert original is not None and original.partner is not None
+        guid, partner_name = f"urn:uuid:{original.uid}", original.partner.name
+
+    feed = instance_b.app.test_client().get(f"/feeds/{PA}/projects.json?limit=100").get_json()
+    item = next(entry for entry in feed["items"] if entry["id"] == guid)
+    extension = item["_alliance"]
+    origin = f"{instance_a.base_url}/p/{PA}/projects/ausbildungslotsen-peine"
+    assert item["external_url"] == origin
+    assert extension["origin"] == origin
+    assert extension["via"] == "Kreis Peine (Instanz A)"
+    assert extension["partner"] == {
+        "slug": "landkreis-peine",
+        "name": partner_name,
+        "region": "Landkreis Peine",
+    }
+    assert item["authors"] == [{"name": partner_name}]

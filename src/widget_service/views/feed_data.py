@@ -346,9 +346,12 @@ def _entry(
 
 
 def _author(item: Project | Event) -> feeds.Person | None:
-    if item.partner is None:
-        return None
-    return feeds.Person(item.partner.name, absolute_url(item.partner.website))
+    if item.partner is not None:
+        return feeds.Person(item.partner.name, absolute_url(item.partner.website))
+    if item.remote_partner and item.remote_partner.get("name"):
+        # a federated item made by a partner this instance does not know
+        return feeds.Person(item.remote_partner["name"], None)
+    return None
 
 
 def _provenance(item: Project | Event) -> Markup:
@@ -373,6 +376,9 @@ def alliance_extension(item: Project | Event, url: str) -> dict[str, Any]:
         data["partner"] = _present(
             {"slug": partner.slug, "name": partner.name, "region": partner.region}
         )
+    elif item.remote_partner:
+        # passed on unchanged, so a chain of instances keeps the original partner
+        data["partner"] = dict(item.remote_partner)
     data["fields"] = [
         {"slug": field.slug, "label": {"de": field.label_de, "en": field.label_en}}
         for field in item.fields
