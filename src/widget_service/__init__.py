@@ -26,11 +26,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     http.init_app(app)
 
-    from .views import errors, helpers, public
+    from .views import builder, embed, errors, helpers, public
 
     errors.init_app(app)
     helpers.init_app(app)
     app.register_blueprint(public.bp)
+    embed.init_app(app)
+    app.register_blueprint(builder.bp)
 
     from . import cli
 

@@ -45,3 +45,16 @@ def darken_until(color: str, against: str = WHITE, ratio: float = 4.5) -> str:
             return candidate
         red, green, blue = (int(channel * 0.92) for channel in (red, green, blue))
     return BLACK
+
+
+def lighten_until(color: str, against: str = BLACK, ratio: float = 4.5) -> str:
+    """``color`` lightened just enough to reach ``ratio`` against ``against`` (text on dark)."""
+    red, green, blue = (int(color[index : index + 2], 16) for index in (1, 3, 5))
+    for _ in range(100):
+        candidate = f"#{red:02x}{green:02x}{blue:02x}"
+        if contrast(candidate, against) >= ratio:
+            return candidate
+        red, green, blue = (
+            min(255, int(channel + (255 - channel) * 0.08 + 1)) for channel in (red, green, blue)
+        )
+    return WHITE
