@@ -7,6 +7,7 @@ language is the form field ``language`` (``lang=`` stays the language of this pa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -88,6 +89,14 @@ def _snippets(settings: Settings) -> dict[str, Any]:
     }
 
 
+def _typed(args: Mapping[str, str]) -> dict[str, str]:
+    # what the visitor typed, shown again beside the message about it
+    shown = {key: value for key, value in args.items() if value.strip() and key != "lang"}
+    if "language" in shown:
+        shown["lang"] = shown.pop("language")
+    return shown
+
+
 @bp.get("/widgets")
 def builder() -> Response:
     session = db.session()
@@ -104,16 +113,21 @@ def builder() -> Response:
     except NotFound as missing:
         status, error = 404, not_found_message(missing)
     alliances = content.all_alliances(session)
+    chosen = find_widget(name) if name in widgets() else find_widget(DEFAULT_WIDGET)
     uses: dict[str, list[str]] = {}
+    defaults: dict[str, object] = {}
     for item in widgets().values():
         for parameter in item.parameters:
             uses.setdefault(parameter, []).append(item.name)
+    for item in (chosen, *widgets().values()):
+        for parameter, spec in item.parameters.items():
+            defaults.setdefault(parameter, spec.default)
     html = render_template(
         "builder.html",
         widgets=widgets(),
         uses=uses,
-        chosen=find_widget(name) if name in widgets() else find_widget(DEFAULT_WIDGET),
-        values=settings.values if settings else {},
+        chosen=chosen,
+        values=settings.values if settings else {**defaults, **_typed(request.args)},
         raw=request.args,
         alliances=alliances,
         partners=content.active_partners(session, Filters(limit=1000)),

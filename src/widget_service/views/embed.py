@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,7 +33,7 @@ from ..content import Filters
 from ..errors import InvalidParameter, NotFound
 from ..http import cached, external_url, framable, open_cors
 from ..i18n import LANGUAGES, force_locale, gettext
-from ..models import Event, Membership, Partner
+from ..models import Event, Membership, Partner, Project
 from ..widget_schema import Settings, Widget, widget, widgets
 from .errors import invalid_parameter_message, not_found_message
 from .helpers import site_name
@@ -87,9 +87,13 @@ def _item_url(endpoint: str, settings: Settings, **values: Any) -> str:
     return external_url(endpoint, lang="en" if settings.lang == "en" else None, **values)
 
 
-def _alliance_color(session: Session, settings: Settings) -> str | None:
+def _alliance_color(
+    session: Session, settings: Settings, items: Sequence[Project | Event] = ()
+) -> str | None:
     if settings.alliance is None:
         return None
+    if items:  # loaded with the items already
+        return items[0].alliance.color
     return content.alliance_by_slug(session, settings.alliance).color
 
 
@@ -107,7 +111,7 @@ def _read_projects(session: Session, settings: Settings) -> dict[str, Any]:
         items = content.published_projects(session, _filters(settings))
     return {
         "items": items,
-        "accent": _alliance_color(session, settings),
+        "accent": _alliance_color(session, settings, items),
         "last_modified": content.changed_at(items),
         "more_url": _listing_url("public.projects", settings, "partner", "region", "field"),
     }
@@ -122,7 +126,7 @@ def _read_events(session: Session, settings: Settings) -> dict[str, Any]:
     # no Last-Modified: the list changes as events pass, without any record changing
     return {
         "items": items,
-        "accent": _alliance_color(session, settings),
+        "accent": _alliance_color(session, settings, items),
         "more_url": _listing_url("public.events", settings, "partner", "region", "field"),
     }
 
