@@ -25,6 +25,7 @@ MOUNTS = ("shadow", "iframe")
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_SLUG = 80
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 Value = str | int | None
 
@@ -45,7 +46,8 @@ class Parameter:
 
     def parse(self, raw: str | None) -> Value:
         """The checked value of ``raw`` (``None`` or blank: the default)."""
-        text = (raw or "").strip()
+        # control characters mean nothing in any parameter (and PostgreSQL refuses NUL)
+        text = CONTROL.sub("", raw or "").strip()
         if not text:
             if self.required:
                 raise InvalidParameter(self.name, "required")

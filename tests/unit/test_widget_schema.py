@@ -135,6 +135,13 @@ def test_the_real_definitions_folder_is_inside_the_package() -> None:
     assert FOLDER.parent.name == "widget_service"
 
 
+def test_control_characters_are_dropped() -> None:
+    args = {"region": "\x00Region\x01 Hannover\x7f", "title": "\x00"}
+    settings = widgets()["projects"].parse(args)
+    assert settings.text("region") == "Region Hannover"
+    assert settings.text("title") is None
+
+
 def test_a_parameter_parses_its_type() -> None:
     number = Parameter("limit", "integer", default=5, low=1, high=50)
     assert number.parse("50") == 50
