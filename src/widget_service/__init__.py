@@ -26,13 +26,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     http.init_app(app)
 
-    from .views import badges, errors, feeds, helpers, public
+    from .views import badges, builder, embed, errors, feeds, helpers, public
 
     errors.init_app(app)
     helpers.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(badges.bp)
     app.register_blueprint(feeds.bp)
+    embed.init_app(app)
+    app.register_blueprint(builder.bp)
 
     from . import cli
 

@@ -30,6 +30,8 @@ class InvalidParameter(ServiceError):
         "too_long": "is too long",
         "choice": "must be one of {options}",
         "color": "must be a colour like #c00000",
+        "required": "is required",
+        "one_alliance": "must name one alliance, not all",
     }
 
     def __init__(self, name: str, problem: str, **details: object) -> None:

@@ -23,6 +23,7 @@ NOT_FOUND = {
     "event": lazy_gettext("There is no published event “%(slug)s”."),
     "call": lazy_gettext("There is no call “%(slug)s”."),
     "membership": lazy_gettext("There is no public membership “%(slug)s”."),
+    "widget": lazy_gettext("There is no widget “%(slug)s”."),
 }
 
 
@@ -42,6 +43,8 @@ def invalid_parameter_message(error: InvalidParameter) -> str:
         "too_long": lazy_gettext("it is too long"),
         "choice": lazy_gettext("it must be one of %(options)s"),
         "color": lazy_gettext("it must be a colour like #c00000"),
+        "required": lazy_gettext("it is required"),
+        "one_alliance": lazy_gettext("it must name one alliance, not “all”"),
     }
     template = problems.get(error.problem)
     problem = str(template) % error.details if template is not None else error.message

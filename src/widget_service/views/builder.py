@@ -1,0 +1,145 @@
+"""The widget builder at ``/widgets``: pick a widget and its options, preview it, copy a snippet.
+
+It works without JavaScript (the form is a GET form that renders the snippets); with
+``static/js/builder.js`` the preview and snippets follow every change. The widget's own
+language is the form field ``language`` (``lang=`` stays the language of this page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, render_template, request
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from .. import content, db
+from ..content import Filters
+from ..errors import InvalidParameter, NotFound
+from ..http import cached
+from ..i18n import lazy_gettext
+from ..widget_schema import ALL, Settings, widgets
+from .embed import (
+    READERS,
+    find_widget,
+    frame_height,
+    frame_title,
+    iframe_snippet,
+    image_snippet,
+    loader_snippet,
+    oembed_url,
+    page_for,
+    service_base,
+    widget_url,
+)
+from .errors import invalid_parameter_message, not_found_message
+
+bp = Blueprint("builder", __name__)
+DEFAULT_WIDGET = "projects"
+
+CHOICE_LABELS = {
+    "light": lazy_gettext("Light"),
+    "dark": lazy_gettext("Dark"),
+    "auto": lazy_gettext("Follow the visitor’s setting"),
+    "list": lazy_gettext("List"),
+    "cards": lazy_gettext("Cards"),
+    "compact": lazy_gettext("Compact"),
+    "standard": lazy_gettext("Standard"),
+    "de": "Deutsch",
+    "en": "English",
+}
+
+
+def _widget_args(session: Session, name: str) -> dict[str, str]:
+    """The form's values as widget parameters, with what a widget needs filled in."""
+    args = {key: value for key, value in request.args.items() if value.strip()}
+    args.pop("lang", None)
+    if "language" in args:
+        args["lang"] = args.pop("language")
+    parameters = find_widget(name).parameters
+    one = "alliance" in parameters and not parameters["alliance"].allow_all
+    if one and args.get("alliance", ALL) == ALL:
+        first = content.all_alliances(session)[:1]
+        if first:
+            args["alliance"] = first[0].slug
+    alliance = args.get("alliance")
+    if "call" in parameters and not args.get("call") and alliance and alliance != ALL:
+        calls = content.current_calls(session, alliance)
+        if calls:
+            args["call"] = calls[0].slug
+    if name == "badge" and not args.get("partner") and alliance and alliance != ALL:
+        partners = content.active_partners(session, Filters(alliance=alliance, limit=1))
+        if partners:
+            args["partner"] = partners[0].slug
+    return args
+
+
+def _snippets(settings: Settings) -> dict[str, Any]:
+    return {
+        "loader": loader_snippet(settings),
+        "iframe": iframe_snippet(settings),
+        "fragment": widget_url("embed.fragment", settings),
+        "image": image_snippet(settings),
+        "oembed": oembed_url(page_for(settings)),
+        "preview": widget_url("embed.document", settings),
+        "preview_height": frame_height(settings),
+        "title": frame_title(settings),
+    }
+
+
+def _typed(args: Mapping[str, str]) -> dict[str, str]:
+    # what the visitor typed, shown again beside the message about it
+    shown = {key: value for key, value in args.items() if value.strip() and key != "lang"}
+    if "language" in shown:
+        shown["lang"] = shown.pop("language")
+    return shown
+
+
+@bp.get("/widgets")
+def builder() -> Response:
+    session = db.session()
+    name = request.args.get("widget") or DEFAULT_WIDGET
+    status, error, settings, snippets = 200, None, None, None
+    try:
+        if name not in widgets():
+            raise InvalidParameter("widget", "choice", options=", ".join(widgets()))
+        settings = find_widget(name).parse(_widget_args(session, name))
+        READERS[settings.widget.reads](session, settings)  # an unknown slug shows here
+        snippets = _snippets(settings)
+    except InvalidParameter as problem:
+        status, error = 400, invalid_parameter_message(problem)
+    except NotFound as missing:
+        status, error = 404, not_found_message(missing)
+    alliances = content.all_alliances(session)
+    chosen = find_widget(name) if name in widgets() else find_widget(DEFAULT_WIDGET)
+    uses: dict[str, list[str]] = {}
+    defaults: dict[str, object] = {}
+    for item in widgets().values():
+        for parameter in item.parameters:
+            uses.setdefault(parameter, []).append(item.name)
+    for item in (chosen, *widgets().values()):
+        for parameter, spec in item.parameters.items():
+            defaults.setdefault(parameter, spec.default)
+    html = render_template(
+        "builder.html",
+        widgets=widgets(),
+        uses=uses,
+        chosen=chosen,
+        values=settings.values if settings else {**defaults, **_typed(request.args)},
+        raw=request.args,
+        alliances=alliances,
+        partners=content.active_partners(session, Filters(limit=1000)),
+        regions=content.regions(session),
+        calls={a.slug: content.current_calls(session, a.slug) for a in alliances},
+        choice_labels={key: str(label) for key, label in CHOICE_LABELS.items()},
+        error=error,
+        snippets=snippets,
+        service_host=urlsplit(service_base()).netloc,
+    )
+    response = Response(html, status=status, mimetype="text/html")
+    if status != 200:
+        response.headers["Cache-Control"] = "public, max-age=60"
+        return response
+    return cached(response, "page")

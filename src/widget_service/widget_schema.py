@@ -1,0 +1,205 @@
+"""Widgets as data: each ``widgets/<name>/`` holds ``widget.toml``, ``widget.html``, ``widget.css``.
+
+This module reads the definitions (with the common parameters of ``widgets/common.toml``)
+and turns a query string or a loader's ``data-`` attributes into checked values, raising
+:class:`InvalidParameter` for a bad one. It imports nothing of Flask.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .colors import is_hex_color
+from .errors import InvalidParameter
+
+FOLDER = Path(__file__).parent / "widgets"
+ALL = "all"
+TYPES = ("alliance", "slug", "text", "integer", "choice", "color")
+MOUNTS = ("shadow", "iframe")
+NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_SLUG = 80
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+Value = str | int | None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a widget: its type, default and limits."""
+
+    name: str
+    type: str
+    default: Value = None
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    low: int = 0
+    high: int = 0
+    max_length: int = 200
+    allow_all: bool = True
+
+    def parse(self, raw: str | None) -> Value:
+        """The checked value of ``raw`` (``None`` or blank: the default)."""
+        # control characters mean nothing in any parameter (and PostgreSQL refuses NUL)
+        text = CONTROL.sub("", raw or "").strip()
+        if not text:
+            if self.required:
+                raise InvalidParameter(self.name, "required")
+            return self.default
+        if self.type == "integer":
+            if not text.isdigit() or not self.low <= int(text) <= self.high:
+                raise InvalidParameter(self.name, "range", low=self.low, high=self.high)
+            return int(text)
+        if self.type == "choice":
+            if text not in self.choices:
+                raise InvalidParameter(self.name, "choice", options=", ".join(self.choices))
+            return text
+        if self.type == "color":
+            if not is_hex_color(text):
+                raise InvalidParameter(self.name, "color")
+            return text.lower()
+        if self.type == "text":
+            if len(text) > self.max_length:
+                raise InvalidParameter(self.name, "too_long")
+            return text
+        if len(text) > MAX_SLUG or not SLUG.match(text):
+            raise InvalidParameter(self.name, "slug")
+        if self.type == "alliance" and text == ALL and not self.allow_all:
+            raise InvalidParameter(self.name, "one_alliance")
+        return text
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A widget definition: what it is called, how the loader mounts it, what it reads."""
+
+    name: str
+    label: Mapping[str, str]
+    description: Mapping[str, str]
+    mount: str
+    reads: str
+    parameters: Mapping[str, Parameter]
+    folder: Path = field(compare=False)
+
+    @property
+    def template(self) -> str:
+        """The Jinja name of its template (the embed blueprint's template folder is ``widgets``)."""
+        return f"{self.name}/widget.html"
+
+    @property
+    def css(self) -> str:
+        return (self.folder / "widget.css").read_text(encoding="utf-8")
+
+    def parse(self, args: Mapping[str, str]) -> Settings:
+        """Check every parameter this widget takes; others in ``args`` are ignored."""
+        values = {name: spec.parse(args.get(name)) for name, spec in self.parameters.items()}
+        return Settings(self, values)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A widget with checked parameter values: what one render needs to know."""
+
+    widget: Widget
+    values: Mapping[str, Value]
+
+    def text(self, name: str) -> str | None:
+        value = self.values.get(name)
+        return None if value is None else str(value)
+
+    def number(self, name: str) -> int:
+        value = self.values.get(name)
+        assert isinstance(value, int), name
+        return value
+
+    @property
+    def lang(self) -> str:
+        return self.text("lang") or "de"
+
+    @property
+    def alliance(self) -> str | None:
+        """The alliance's slug, or ``None`` for every alliance."""
+        value = self.text("alliance")
+        return None if value in (None, ALL) else value
+
+    def query(self) -> dict[str, str]:
+        """The values that differ from their defaults, as query parameters, in schema order."""
+        query: dict[str, str] = {}
+        for name, parameter in self.widget.parameters.items():
+            value = self.values.get(name)
+            if value is not None and (value != parameter.default or parameter.required):
+                query[name] = str(value)
+        return query
+
+
+def _parameter(name: str, spec: Mapping[str, Any]) -> Parameter:
+    kind = spec.get("type")
+    if kind not in TYPES:
+        raise ValueError(f"parameter {name}: type must be one of {TYPES}, not {kind!r}")
+    parameter = Parameter(
+        name=name,
+        type=kind,
+        default=spec.get("default"),
+        required=bool(spec.get("required", False)),
+        choices=tuple(spec.get("choices", ())),
+        low=int(spec.get("min", 0)),
+        high=int(spec.get("max", 0)),
+        max_length=int(spec.get("max_length", 200)),
+        allow_all=bool(spec.get("all", True)),
+    )
+    if not parameter.allow_all and parameter.default == ALL:
+        # one alliance and no default: "all" is what the common definition would give
+        parameter = replace(parameter, default=None)
+    if kind == "choice" and not parameter.choices:
+        raise ValueError(f"parameter {name}: a choice needs choices")
+    if parameter.default is not None:
+        parameter.parse(str(parameter.default))  # a default must pass its own checks
+    return parameter
+
+
+def _load(folder: Path, common: Mapping[str, Mapping[str, Any]]) -> Widget:
+    with (folder / "widget.toml").open("rb") as handle:
+        spec = tomllib.load(handle)
+    own: Mapping[str, Mapping[str, Any]] = spec.get("parameters", {})
+    merged: dict[str, dict[str, Any]] = {}
+    for name in spec.get("common", []):
+        merged[name] = {**common[name], **own.get(name, {})}
+    for name, extra in own.items():
+        merged.setdefault(name, dict(extra))
+    if spec.get("mount") not in MOUNTS:
+        raise ValueError(f"{folder.name}: mount must be one of {MOUNTS}")
+    for needed in ("widget.html", "widget.css"):
+        if not (folder / needed).is_file():
+            raise ValueError(f"{folder.name}: {needed} is missing")
+    return Widget(
+        name=folder.name,
+        label=spec["label"],
+        description=spec["description"],
+        mount=spec["mount"],
+        reads=spec["reads"],
+        parameters={name: _parameter(name, merged[name]) for name in merged},
+        folder=folder,
+    )
+
+
+@cache
+def widgets(folder: Path = FOLDER) -> dict[str, Widget]:
+    """Every widget defined under ``folder``, by name, in alphabetical order."""
+    with (folder / "common.toml").open("rb") as handle:
+        common = tomllib.load(handle)
+    found = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_dir() and (path / "widget.toml").is_file() and NAME.match(path.name):
+            found[path.name] = _load(path, common)
+    return found
+
+
+def widget(name: str) -> Widget | None:
+    """The widget called ``name``, or ``None``."""
+    return widgets().get(name)

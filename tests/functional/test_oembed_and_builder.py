@@ -1,0 +1,223 @@
+"""oEmbed, its discovery links, and the widget builder's snippets."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+
+PA = "niedersachsen-packt-an"
+HZ = "niedersachsen-haelt-zusammen"
+BASE = "http://localhost"
+
+
+def oembed(client: FlaskClient, page: str, extra: str = "") -> tuple[int, dict[str, object]]:
+    response = client.get(f"/oembed?url={quote(page, safe='')}&format=json{extra}")
+    assert response.mimetype == "application/json"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Set-Cookie" not in response.headers
+    return response.status_code, response.get_json()
+
+
+def iframe_src(markup: str) -> str:
+    found = re.search(r'<iframe src="([^"]+)"', markup)
+    assert found, markup
+    return htmllib.unescape(found.group(1))
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize(
+    ("page", "title", "widget", "params"),
+    [
+        (f"/p/{PA}", "Niedersachsen packt an", "projects", {"alliance": [PA]}),
+        (
+            f"/p/{PA}/projects/sprachcafe-sehnde",
+            "Sprachcafé im Rathaus Sehnde",
+            "projects",
+            {"alliance": [PA], "item": ["sprachcafe-sehnde"]},
+        ),
+        (
+            f"/p/{HZ}/events/konferenz-zusammenhalt",
+            "Virtuelle Konferenz: Zusammenhalt nach der Pandemie",
+            "events",
+            {"alliance": [HZ], "item": ["konferenz-zusammenhalt"]},
+        ),
+        (
+            f"/p/{PA}/partners/landkreis-peine",
+            "Landkreis Peine",
+            "badge",
+            {"alliance": [PA], "partner": ["landkreis-peine"]},
+        ),
+    ],
+)
+def test_oembed_answers_rich_json_for_item_and_alliance_pages(
+    client: FlaskClient, page: str, title: str, widget: str, params: dict[str, list[str]]
+) -> None:
+    status, body = oembed(client, BASE + page)
+    assert status == 200
+    assert body["version"] == "1.0" and body["type"] == "rich"
+    assert body["title"] == title
+    assert body["provider_url"] == BASE + "/"
+    assert isinstance(body["html"], str) and isinstance(body["height"], int)
+    src = urlsplit(iframe_src(body["html"]))
+    assert src.path == f"/embed/{widget}"
+    assert parse_qs(src.query) == params
+    assert f'width="{body["width"]}"' in body["html"]
+    assert 'title="' in body["html"] and f'src="{BASE}/embed.js"' in body["html"]
+    # the embedded document exists
+    assert client.get(src.path + "?" + src.query).status_code == 200
+
+
+@pytest.mark.usefixtures("demo")
+def test_oembed_respects_maxwidth_maxheight_and_language(client: FlaskClient) -> None:
+    status, body = oembed(client, f"{BASE}/p/{PA}?lang=en", "&maxwidth=320&maxheight=200")
+    assert status == 200
+    assert body["width"] == 320 and body["height"] == 200
+    assert "lang=en" in iframe_src(str(body["html"]))
+    _, wide = oembed(client, f"{BASE}/p/{PA}", "&maxwidth=5000")
+    assert wide["width"] == 600
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize(
+    ("page", "extra", "status"),
+    [
+        ("https://example.org/p/niedersachsen-packt-an", "", 404),
+        (f"{BASE}/p/{PA}/projects/unknown", "", 404),
+        (f"{BASE}/p/unknown", "", 404),
+        (f"{BASE}/privacy", "", 404),
+        (f"{BASE}/no/such/page", "", 404),
+        ("javascript:alert(1)", "", 404),
+        (f"{BASE}/p/{PA}", "&maxwidth=wide", 400),
+        (f"{BASE}/p/{PA}", "&maxheight=0", 400),
+    ],
+)
+def test_oembed_errors(client: FlaskClient, page: str, extra: str, status: int) -> None:
+    code, body = oembed(client, page, extra)
+    assert code == status
+    assert body["error"]["status"] == status  # type: ignore[index]
+
+
+@pytest.mark.usefixtures("demo")
+def test_oembed_without_url_or_with_xml(client: FlaskClient) -> None:
+    assert client.get("/oembed").status_code == 400
+    response = client.get(f"/oembed?url={quote(BASE + '/p/' + PA)}&format=xml")
+    assert response.status_code == 501
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize(
+    "page",
+    [
+        f"/p/{PA}",
+        f"/p/{PA}/projects/sprachcafe-sehnde",
+        f"/p/{HZ}/events/konferenz-zusammenhalt",
+        f"/p/{PA}/partners/landkreis-peine",
+    ],
+)
+def test_item_and_alliance_pages_carry_an_oembed_discovery_link(
+    client: FlaskClient, page: str
+) -> None:
+    markup = client.get(page).get_data(as_text=True)
+    pattern = r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"'
+    found = re.search(pattern, markup)
+    assert found
+    href = urlsplit(htmllib.unescape(found.group(1)))
+    assert href.path == "/oembed"
+    assert parse_qs(href.query) == {"url": [BASE + page], "format": ["json"]}
+    assert client.get(href.path + "?" + href.query).status_code == 200
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_builder_is_linked_from_navigation_and_landing_page(client: FlaskClient) -> None:
+    landing = client.get("/").get_data(as_text=True)
+    assert landing.count('href="/widgets"') == 2
+    assert 'href="/widgets?lang=en"' in client.get("/p/all/projects?lang=en").get_data(as_text=True)
+
+
+def snippets(markup: str) -> dict[str, str]:
+    return {
+        name: htmllib.unescape(text)
+        for name, text in re.findall(
+            r'<textarea id="snippet-([a-z]+)"[^>]*>(.*?)</textarea>', markup, flags=re.DOTALL
+        )
+    }
+
+
+@pytest.mark.usefixtures("demo")
+def test_builder_shows_every_snippet_form_for_the_chosen_options(client: FlaskClient) -> None:
+    response = client.get(
+        f"/widgets?widget=events&alliance={PA}&limit=3&theme=dark&language=en&title=Termine"
+    )
+    assert response.status_code == 200
+    markup = response.get_data(as_text=True)
+    assert '<html lang="de">' in markup  # the page stays German; the widget is English
+    found = snippets(markup)
+    assert set(found) == {"loader", "iframe", "fragment", "oembed", "privacy"}
+    query = f"alliance={PA}&limit=3&theme=dark&lang=en&title=Termine"
+    assert found["loader"].startswith(
+        f'<div data-widget="events" data-alliance="{PA}" data-limit="3" data-theme="dark" '
+        'data-lang="en" data-title="Termine">'
+    )
+    assert f'<script async src="{BASE}/embed.js"></script>' in found["loader"]
+    assert f'src="{BASE}/embed/events?{query}"' in found["iframe"].replace("&amp;", "&")
+    assert 'title="Termine"' in found["iframe"]
+    assert found["fragment"].strip() == f"{BASE}/fragment/events?{query}"
+    assert found["oembed"].strip().startswith(f"{BASE}/oembed?url=")
+    assert "localhost" in found["privacy"] and "DSGVO" in found["privacy"]
+    preview = re.search(r'<iframe class="preview" src="([^"]+)"', markup)
+    assert preview and htmllib.unescape(preview.group(1)).endswith(f"/embed/events?{query}")
+    # every snippet's address answers
+    for address in (found["fragment"].strip(), found["oembed"].strip()):
+        parts = urlsplit(address)
+        assert client.get(parts.path + "?" + parts.query).status_code == 200
+
+
+@pytest.mark.usefixtures("demo")
+def test_builder_fills_in_what_banner_and_badge_need_and_offers_image_links(
+    client: FlaskClient,
+) -> None:
+    banner = snippets(client.get("/widgets?widget=banner").get_data(as_text=True))
+    assert 'data-widget="banner" data-alliance="' in banner["loader"]
+    assert "data-call=" in banner["loader"]
+    assert re.search(r'<img src="http://localhost/banner/[a-z-]+/[a-z-]+\.png"', banner["image"])
+    badge = snippets(
+        client.get(f"/widgets?widget=badge&alliance={PA}&style=compact").get_data(as_text=True)
+    )
+    image = rf'<img src="{BASE}/badge/{PA}/[a-z-]+\.svg" alt="[^"]+: Mitglied'
+    assert re.search(image, badge["image"])
+    assert 'data-style="compact"' in badge["loader"]
+
+
+@pytest.mark.usefixtures("demo")
+def test_builder_shows_only_the_options_of_the_chosen_widget(client: FlaskClient) -> None:
+    markup = client.get("/widgets?widget=banner").get_data(as_text=True)
+    shown = r'<div class="field" data-widgets="[^"]*">\s*<label for="b-([a-z]+)"'
+    visible = re.findall(shown, markup)
+    assert set(visible) == {"alliance", "call", "size", "theme", "lang", "title", "accent"}
+    assert '<select id="b-limit"' not in markup  # a number input, disabled while hidden
+    assert re.search(r'<input id="b-limit"[^>]* disabled>', markup)
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ("widget=clock", 400, "„widget“ ist ungültig"),
+        ("widget=projects&limit=99", 400, "„limit“ ist ungültig"),
+        ("widget=projects&accent=red", 400, "„accent“ ist ungültig"),
+        ("widget=projects&alliance=unknown", 404, "Das Bündnis „unknown“ gibt es nicht."),
+        (f"widget=badge&alliance={PA}&partner=bistum-hildesheim", 404, "Mitgliedschaft"),
+    ],
+)
+def test_builder_explains_bad_options(
+    client: FlaskClient, query: str, status: int, message: str
+) -> None:
+    response = client.get(f"/widgets?{query}")
+    assert response.status_code == status
+    markup = htmllib.unescape(response.get_data(as_text=True))
+    assert 'role="alert"' in markup and message in markup
+    assert "snippet-loader" not in markup
