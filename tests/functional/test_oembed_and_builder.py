@@ -185,11 +185,11 @@ def test_builder_fills_in_what_banner_and_badge_need_and_offers_image_links(
     assert "data-call=" in banner["loader"]
     assert re.search(r'<img src="http://localhost/banner/[a-z-]+/[a-z-]+\.png"', banner["image"])
     badge = snippets(
-        client.get(f"/widgets?widget=badge&alliance={PA}&style=compact").get_data(as_text=True)
+        client.get(f"/widgets?widget=badge&alliance={PA}&style=flat").get_data(as_text=True)
     )
-    image = rf'<img src="{BASE}/badge/{PA}/[a-z-]+\.svg" alt="[^"]+: Mitglied'
+    image = rf'<img src="{BASE}/badge/{PA}/[a-z-]+\.svg\?style=flat" alt="[^"]+: Mitglied'
     assert re.search(image, badge["image"])
-    assert 'data-style="compact"' in badge["loader"]
+    assert 'data-style="flat"' in badge["loader"]
 
 
 @pytest.mark.usefixtures("demo")

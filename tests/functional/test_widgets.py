@@ -305,13 +305,17 @@ def test_badge_current_and_former_members(client: FlaskClient) -> None:
     text = text_of(current)
     assert "Niedersachsen packt an" in text and "Landkreis Peine" in text
     assert "Mitglied seit 2020" in text
-    assert f'href="http://localhost/p/{PA}/partners/landkreis-peine"' in current
+    # the badge links to its verification page, which confirms this membership
+    link = re.search(r'href="http://localhost(/verify/[^"]+)"', current)
+    assert link is not None
+    verified = text_of(client.get(link.group(1)).get_data(as_text=True))
+    assert "Landkreis Peine" in verified and "Niedersachsen packt an" in verified
     assert "--aw-accent,#00589c" in current
     _, former = get(
-        client, "fragment", "badge", f"alliance={PA}&partner=gemeinde-edemissen&style=compact"
+        client, "fragment", "badge", f"alliance={PA}&partner=gemeinde-edemissen&style=flat"
     )
     assert "Ehemaliges Mitglied" in text_of(former)
-    assert "aw-badge-compact" in former and "aw-badge-former" in former
+    assert "aw-badge-flat" in former and "aw-badge-former" in former
     _, english = get(client, "fragment", "badge", f"alliance={PA}&partner=stadt-sehnde&lang=en")
     assert "Member since 2020" in text_of(english)
 

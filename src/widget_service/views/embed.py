@@ -34,6 +34,7 @@ from ..errors import InvalidParameter, NotFound
 from ..http import cached, external_url, framable, open_cors
 from ..i18n import LANGUAGES, force_locale, gettext
 from ..models import Event, Membership, Partner, Project
+from ..verification import verification_url
 from ..widget_schema import Settings, Widget, widget, widgets
 from .errors import invalid_parameter_message, not_found_message
 from .helpers import site_name
@@ -178,14 +179,8 @@ READERS: dict[str, Callable[[Session, Settings], dict[str, Any]]] = {
 
 
 def badge_link(membership: Membership) -> str:
-    """Where a badge widget leads: the partner's page for now.
-
-    When the verification route is merged, this becomes the ``/verify/<token>`` URL
-    (the one place to change).
-    """
-    return external_url(
-        "public.partner", alliance=membership.alliance.slug, slug=membership.partner.slug
-    )
+    """Where a badge widget leads: the membership's verification page (``/verify/<token>``)."""
+    return verification_url(membership)
 
 
 def calendar_url(event: Event) -> str:
@@ -515,7 +510,8 @@ def image_snippet(settings: Settings) -> str | None:
         )
     if settings.widget.name == "badge" and alliance:
         found = content.membership(db.session(), alliance, settings.text("partner") or "")
-        image = f"{service_base()}/badge/{alliance}/{found.partner.slug}.svg"
+        style = settings.text("style") or "seal"
+        image = f"{service_base()}/badge/{alliance}/{found.partner.slug}.svg?style={style}"
         alt = gettext(
             "%(partner)s: member of %(alliance)s",
             partner=found.partner.name,
