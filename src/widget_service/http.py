@@ -11,12 +11,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
+from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
 # seconds fresh, then seconds a cache may serve it stale while it refetches
@@ -112,7 +114,18 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+# no URL of ours has control characters; PostgreSQL refuses a NUL in a query parameter
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _refuse_control_characters() -> None:
+    values = [request.path, *(part for pair in request.args.items(multi=True) for part in pair)]
+    if any(_CONTROL.search(value) for value in values):
+        raise BadRequest("The address contains control characters.")
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_control_characters)
     app.after_request(_security_headers)
     app.jinja_env.globals.update(inline_style=inline_style, external_url=external_url)
 

@@ -276,3 +276,23 @@ def test_static_files_are_cacheable(app: Flask, client: FlaskClient) -> None:
     response.close()
     assert response.status_code == 200
     assert "max-age=86400" in response.headers["Cache-Control"]
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/p/all/projects?region=%00",
+        "/p/all/projects?region=Landkreis%0APeine",
+        "/p/%00",
+        f"/p/{PA}/projects/x%00y",
+        "/feeds/all/projects.rss?region=%00",
+        f"/fragment/projects?alliance={PA}&title=%00",
+        f"/badge/{PA}/landkreis-peine.svg?lang=%00",
+    ],
+)
+def test_control_characters_in_the_address_are_a_400(client: FlaskClient, url: str) -> None:
+    # a NUL reaching PostgreSQL would be a 500; no address of ours contains one
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "Traceback" not in response.get_data(as_text=True)
