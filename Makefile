@@ -41,7 +41,7 @@ format: setup
 	$(BIN)/ruff format .
 
 bench: setup
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # after changing user-facing text: extract, then translate the new entries in the .po files
 extract: setup

@@ -12,6 +12,7 @@ SQLite with the demo content; needs /usr/bin/chromium for part 2 (skipped withou
 from __future__ import annotations
 
 import gzip
+import logging
 import tempfile
 import threading
 import time
@@ -30,6 +31,8 @@ PA = "niedersachsen-packt-an"
 QUERY = f"alliance={PA}&limit=5"
 CHROMIUM = Path("/usr/bin/chromium")
 WARM_REQUESTS = 2000
+# the figures are the output; the local servers' access log is noise here
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 class Served:
