@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
+from babel.messages.catalog import Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -49,3 +51,21 @@ def test_translations_keep_their_placeholders() -> None:
         target = message.string if isinstance(message.string, str) else message.string[0]
         placeholders = {part.split(")")[0] for part in source.split("%(")[1:]}
         assert placeholders <= {part.split(")")[0] for part in target.split("%(")[1:]}, source
+
+
+def test_the_compiled_catalog_is_current() -> None:
+    """The .mo ships in the package (installs have no build step); it must match the .po."""
+    from babel.messages.mofile import read_mo
+
+    with CATALOG.open("rb") as handle:
+        source = read_po(handle, locale="de")
+    with CATALOG.with_suffix(".mo").open("rb") as handle:
+        compiled = read_mo(handle)
+
+    def pairs(catalog: Iterable[Message]) -> dict[object, object]:
+        def key(value: object) -> object:
+            return tuple(value) if isinstance(value, list | tuple) else value
+
+        return {key(m.id): key(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+
+    assert pairs(compiled) == pairs(source), "run `make setup` to recompile the catalog"
