@@ -48,6 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "SITE_NAME": None,  # None: "Bündnisse in Niedersachsen"
     "IMPRINT_URL": None,  # the operator's Impressum, linked from every page
     "SEND_FILE_MAX_AGE_DEFAULT": 86400,  # static URLs carry a content hash
+    # the office (/admin, a later issue) will be the only user of a session cookie
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "widgets_office",

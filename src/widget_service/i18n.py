@@ -85,7 +85,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_language=current_language,
         format_day=format_day,
-        format_moment=format_moment,
         format_span=format_span,
         languages=LANGUAGES,
     )
@@ -99,16 +98,6 @@ def format_day(day: dt.date | dt.datetime | None, style: str = "long") -> str:
     if isinstance(day, dt.datetime):
         day = day.astimezone(BERLIN).date()
     return babel_format_date(day, format=style, locale=_date_locale())
-
-
-def format_moment(moment: dt.datetime | None) -> str:
-    """A point in time in Berlin: ``3. Dezember 2026, 18:00 Uhr``."""
-    if moment is None:
-        return ""
-    language = current_language()
-    local = moment.astimezone(BERLIN)
-    day = babel_format_date(local.date(), format="long", locale=_date_locale())
-    return gettext("%(day)s, %(time)s", day=day, time=_clock(local, language))
 
 
 def format_span(starts: dt.datetime, ends: dt.datetime | None) -> str:

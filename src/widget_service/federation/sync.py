@@ -368,8 +368,7 @@ def _values(
         values.update(summary=item.summary, body=item.body, status=Status.PUBLISHED)
     else:
         values.update(
-            description=item.body
-            or (f"<p>{html.escape(item.summary)}</p>" if item.summary else ""),
+            description=item.body or _paragraph(item.summary),
             starts=item.starts,
             ends=item.ends,
             timezone=item.timezone,
