@@ -8,18 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.federation_support import FEED_HOST, FeedServer, running, stub_resolver
+from tests.federation_support import FEED_HOST, FeedServer
 from widget_service.federation import fetch
 from widget_service.federation.fetch import Fetcher, FetchError, FetchSettings, Refused
 
 RSS = b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></channel></rss>"
-
-
-@pytest.fixture
-def feeds(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
-    with running(FeedServer()) as server:
-        stub_resolver(monkeypatch, {FEED_HOST: ["127.0.0.1"], "rebind.test": ["127.0.0.1"]})
-        yield server
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ real ``/feeds/<alliance>/projects.json`` (and A polls B's).
 from __future__ import annotations
 
 import re
-import threading
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from tests.federation_support import stub_resolver
+from tests.servers import LiveServer
 from widget_service import create_app, db
 from widget_service.demo import demo_document
 from widget_service.models import Base, Channel, Project, Status
@@ -88,20 +88,14 @@ class Instance:
 def serve(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Instance], Instance]]:
     names: dict[str, list[str]] = {}
     stub_resolver(monkeypatch, names)
-    servers = []
+    with ExitStack() as running_servers:
 
-    def start(instance: Instance) -> Instance:
-        server = make_server("127.0.0.1", 0, instance, threaded=True)
-        instance.port = server.server_port
-        names[instance.name] = ["127.0.0.1"]
-        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-        servers.append(server)
-        return instance
+        def start(instance: Instance) -> Instance:
+            instance.port = running_servers.enter_context(LiveServer(instance)).port
+            names[instance.name] = ["127.0.0.1"]
+            return instance
 
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+        yield start
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import redis
 from flask.testing import FlaskCliRunner
 from sqlalchemy.orm import Session
 
-from tests.federation_support import FEED_HOST, FeedServer, fixture_bytes, running, stub_resolver
+from tests.federation_support import FEED_HOST, FeedServer, fixture_bytes
 from widget_service.federation.fetch import REDIS_NAMESPACE
 from widget_service.operations import import_document
 
@@ -42,13 +42,6 @@ def server() -> Iterator[redis.Redis]:
     for key in ours():
         client.delete(key)
     client.close()
-
-
-@pytest.fixture
-def feeds(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
-    with running(FeedServer()) as feed_server:
-        stub_resolver(monkeypatch, {FEED_HOST: ["127.0.0.1"]})
-        yield feed_server
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -19,8 +18,6 @@ from tests.federation_support import (
     FEED_HOST,
     FeedServer,
     fixture_bytes,
-    running,
-    stub_resolver,
 )
 from widget_service.federation import sync
 from widget_service.models import Channel, Event, Project, Source, Status
@@ -42,13 +39,6 @@ def _tight_limits(config: dict[str, Any]) -> None:
         FETCH_MAX_BYTES=256 * 1024,
         FETCH_WORKERS=4,
     )
-
-
-@pytest.fixture
-def feeds(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
-    with running(FeedServer()) as server:
-        stub_resolver(monkeypatch, {FEED_HOST: ["127.0.0.1"], "intern.test": ["10.0.0.7"]})
-        yield server
 
 
 def add_source(session: Session, url: str, kind: str = "projects", **extra: Any) -> Source:
