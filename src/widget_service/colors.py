@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import re
+from .text import is_hex_color as is_hex_color  # widget_schema imports it from here
 
-HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 BLACK = "#1b1b1b"
 WHITE = "#ffffff"
-
-
-def is_hex_color(value: str) -> bool:
-    """True for ``#rrggbb``."""
-    return HEX.match(value) is not None
 
 
 def _channel(value: int) -> float:

@@ -8,7 +8,6 @@ orderings are stable (ties broken by id) and served by the indexes in ``models``
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -30,16 +29,8 @@ from .models import (
     event_field,
     project_field,
 )
+from .text import ALL, is_slug, whole_number
 from .timeutil import today, utcnow
-
-ALL = "all"
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-MAX_SLUG = 80
-
-
-def is_slug(value: str) -> bool:
-    """True for a slug of the contract: ``[a-z0-9]+(-[a-z0-9]+)*``, at most 80 characters."""
-    return len(value) <= MAX_SLUG and SLUG.match(value) is not None
 
 
 @dataclass(frozen=True)
@@ -73,9 +64,10 @@ def _integer(args: Mapping[str, str], name: str, default: int, low: int, high: i
     raw = args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    number = whole_number(raw)
+    if number is None or not low <= number <= high:
         raise InvalidParameter(name, "range", low=low, high=high)
-    return int(raw)
+    return number
 
 
 def _slug_arg(args: Mapping[str, str], name: str) -> str | None:

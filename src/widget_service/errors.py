@@ -32,6 +32,7 @@ class InvalidParameter(ServiceError):
         "color": "must be a colour like #c00000",
         "required": "is required",
         "one_alliance": "must name one alliance, not all",
+        "control": "contains control characters",
     }
 
     def __init__(self, name: str, problem: str, **details: object) -> None:

@@ -11,15 +11,16 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
-from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
+
+from .errors import InvalidParameter
+from .text import has_control
 
 # seconds fresh, then seconds a cache may serve it stale while it refetches
 POLICIES: dict[str, str] = {
@@ -114,14 +115,17 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-# no URL of ours has control characters; PostgreSQL refuses a NUL in a query parameter
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def _refuse_control_characters() -> None:
-    values = [request.path, *(part for pair in request.args.items(multi=True) for part in pair)]
-    if any(_CONTROL.search(value) for value in values):
-        raise BadRequest("The address contains control characters.")
+    """No URL of ours has control characters; PostgreSQL refuses a NUL in a query parameter.
+
+    The error names the parameter and is answered by the route's own handler, so a feed,
+    a widget or oEmbed answers in its own shape.
+    """
+    if has_control(request.path):
+        raise InvalidParameter("path", "control")
+    for name, value in request.args.items(multi=True):
+        if has_control(name) or has_control(value):
+            raise InvalidParameter(name if not has_control(name) else "?", "control")
 
 
 def init_app(app: Flask) -> None:

@@ -22,16 +22,14 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from .content import is_slug
 from .models import EVENT_STATUSES, PROJECT_STATUSES, PartnerKind, SourceKind
 from .sanitize import clean_html
+from .text import is_hex_color, is_http_url, is_slug, without_control
 from .timeutil import parse_date, parse_datetime, today
 
 SECTIONS = ("alliances", "partners", "memberships", "projects", "events", "calls", "sources")
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_AGS = re.compile(r"^\d{8}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_AGS = re.compile(r"[0-9]{8}")
 
 
 class Located(dict[str, Any]):
@@ -120,7 +118,7 @@ def text(max_length: int, *, required: bool = False) -> Callable[[Any], str | No
             return None
         if not isinstance(value, str):
             raise Invalid("must be text")
-        cleaned = _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+        cleaned = without_control(unicodedata.normalize("NFC", value)).strip()
         if required and not cleaned:
             raise Invalid("must not be empty")
         if len(cleaned) > max_length:
@@ -135,7 +133,7 @@ def long_text(value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         raise Invalid("must be text")
-    return _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+    return without_control(unicodedata.normalize("NFC", value)).strip()
 
 
 def html(value: Any) -> str | None:
@@ -157,7 +155,7 @@ def url(value: Any) -> str | None:
     checked = text(1000)(value)
     if not checked:
         return None
-    if not re.match(r"^https?://[^\s/?#]+[^\s]*$", checked, re.IGNORECASE):
+    if not is_http_url(checked):
         raise Invalid("must be an absolute http or https address")
     return checked
 
@@ -166,7 +164,7 @@ def email(value: Any) -> str | None:
     checked = text(254)(value)
     if not checked:
         return None
-    if not _EMAIL.match(checked):
+    if not _EMAIL.fullmatch(checked):
         raise Invalid("is not an e-mail address")
     return checked
 
@@ -174,7 +172,7 @@ def email(value: Any) -> str | None:
 def color(value: Any) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not _COLOR.match(value):
+    if not isinstance(value, str) or not is_hex_color(value):
         raise Invalid("must be a colour like #c00000")
     return value.lower()
 
@@ -183,7 +181,7 @@ def ags(value: Any) -> str | None:
     checked = text(8)(value)
     if not checked:
         return None
-    if not _AGS.match(checked):
+    if not _AGS.fullmatch(checked):
         raise Invalid("must be the 8-digit Amtlicher Gemeindeschlüssel")
     return checked
 
@@ -580,7 +578,7 @@ KIND_ALIASES: dict[str, str] = {
     "person": "person",
     "privatperson": "person",
 }
-_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_GERMAN_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 
 
 def slugify(name: str) -> str:
@@ -685,7 +683,7 @@ def _read_row(
 
 
 def _iso_date(value: str) -> str:
-    german = _GERMAN_DATE.match(value)
+    german = _GERMAN_DATE.fullmatch(value)
     if german:
         day, month, year = german.groups()
         return f"{year}-{int(month):02d}-{int(day):02d}"

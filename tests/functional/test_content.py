@@ -307,6 +307,10 @@ def test_filters_from_query_arguments() -> None:
         ({"limit": "101"}, "limit"),
         ({"limit": "-1"}, "limit"),
         ({"limit": "zehn"}, "limit"),
+        # str.isdigit() says yes to these, int() says no
+        ({"limit": "²"}, "limit"),
+        ({"page": "٣"}, "page"),
+        ({"limit": "5\n"}, "limit"),
         ({"page": "0"}, "page"),
         ({"partner": "Stadt Sehnde"}, "partner"),
         ({"field": "<script>"}, "field"),

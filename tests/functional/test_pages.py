@@ -296,3 +296,25 @@ def test_control_characters_in_the_address_are_a_400(client: FlaskClient, url: s
     response = client.get(url)
     assert response.status_code == 400
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize(
+    ("url", "media_type", "named"),
+    [
+        ("/p/all/projects?region=a%00b", "text/html", "region"),
+        ("/feeds/all/projects.rss?partner=%01", "text/plain", "partner"),
+        (f"/fragment/projects?alliance={PA}&lang=en&title=%00", "text/html", "title"),
+        (f"/oembed?url=http://localhost/p/{PA}%0A", "application/json", "url"),
+    ],
+)
+def test_control_characters_are_answered_in_the_shape_of_the_route(
+    client: FlaskClient, url: str, media_type: str, named: str
+) -> None:
+    # a feed reader gets text, a widget its own error box, oEmbed JSON; each names the parameter
+    response = client.get(url, headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert response.mimetype == media_type
+    body = response.get_data(as_text=True)
+    assert f"“{named}”" in body or f"\u201c{named}\u201d" in body, body
+    assert "control characters" in body

@@ -66,6 +66,7 @@ def test_a_valid_document_has_no_problems() -> None:
             "events[0].online: must be an absolute http or https address",
         ),
         ({"slug": "Bad Slug"}, "events[0].slug: must be a slug"),
+        ({"slug": "fachtag\n"}, "events[0].slug: must be a slug"),
         ({"status": "live"}, "events[0].status: must be one of pending, published"),
         ({"title": "   "}, "events[0].title: must not be empty"),
         ({"title": "x" * 301}, "events[0].title: is longer than 300 characters"),

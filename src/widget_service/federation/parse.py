@@ -33,9 +33,9 @@ import feedparser
 import feedparser.api
 
 from ..calendars import CalendarError, read_calendar_events
-from ..content import is_slug
 from ..models import SourceKind
 from ..sanitize import clean_html, plain_text
+from ..text import is_http_url, is_slug, without_control
 from ..timeutil import UTC, parse_datetime
 
 # feedparser's own strict parser, too, goes through defusedxml's expat reader
@@ -49,10 +49,8 @@ SUMMARY_LENGTH = 500
 # what the columns hold (models.py)
 TITLE, PLACE, VIA, LOCATION, GUID, URL, NAME = 300, 200, 300, 300, 500, 1000, 200
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
-_ABSOLUTE = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 
 
 class ParseError(ValueError):
@@ -142,7 +140,7 @@ def _clean_text(value: Any, limit: int | None = None) -> str:
     """Plain text from text or HTML, without control characters, cut to ``limit``."""
     if value is None:
         return ""
-    text = _CONTROL.sub("", str(value))
+    text = without_control(str(value))
     # markup needs the HTML parser; text without "<" or "&" is plain already (most titles)
     text = plain_text(text) if "<" in text or "&" in text else _SPACES.sub(" ", text).strip()
     return _cut(text, limit)
@@ -164,12 +162,12 @@ def _optional_text(value: Any, limit: int) -> str | None:
 
 
 def _clean_html(value: Any) -> str:
-    return clean_html(_CONTROL.sub("", str(value))) if value else ""
+    return clean_html(without_control(str(value))) if value else ""
 
 
 def _text_as_html(value: Any) -> str:
     """Plain text (a calendar's or a JSON Feed's ``content_text``) as paragraphs."""
-    text = _CONTROL.sub("", str(value or "")).strip()
+    text = without_control(str(value or "")).strip()
     paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
     return "".join("<p>" + html.escape(part).replace("\n", "<br>") + "</p>" for part in paragraphs)
 
@@ -182,14 +180,14 @@ def _link(value: Any, base: str) -> str | None:
     """An absolute http(s) URL that fits the column, resolved against ``base``; else None."""
     if not isinstance(value, str) or not value.strip():
         return None
-    resolved = urljoin(base, _CONTROL.sub("", value.strip()))
-    if len(resolved) > URL or not _ABSOLUTE.match(resolved):
+    resolved = urljoin(base, without_control(value.strip()))
+    if len(resolved) > URL or not is_http_url(resolved):
         return None
     return resolved
 
 
 def _guid(value: Any, where: str) -> str:
-    text = _CONTROL.sub("", str(value)).strip() if value is not None else ""
+    text = without_control(str(value)).strip() if value is not None else ""
     if not text:
         raise ParseError(f"{where} has no GUID")
     if len(text) > GUID:

@@ -45,6 +45,7 @@ def invalid_parameter_message(error: InvalidParameter) -> str:
         "color": lazy_gettext("it must be a colour like #c00000"),
         "required": lazy_gettext("it is required"),
         "one_alliance": lazy_gettext("it must name one alliance, not “all”"),
+        "control": lazy_gettext("it contains control characters"),
     }
     template = problems.get(error.problem)
     problem = str(template) % error.details if template is not None else error.message

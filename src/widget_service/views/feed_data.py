@@ -27,6 +27,7 @@ from ..http import external_url
 from ..i18n import current_language, format_span, gettext, requested_language
 from ..models import Alliance, Event, Partner, Project, Status
 from ..sanitize import clean_html, plain_text
+from ..text import ALL
 from ..timeutil import UTC
 from .helpers import site_name
 
@@ -522,7 +523,7 @@ class FeedsPage:
 
 def feeds_page(session: Session, args: Mapping[str, str]) -> FeedsPage:
     """The feeds of every alliance (or the one chosen) with the filters from ``args``."""
-    choice = (args.get("alliance") or "").strip() or content.ALL
+    choice = (args.get("alliance") or "").strip() or ALL
     filters, _ = content.filters_from_args(
         args, choice, default_limit=DEFAULT_LIMIT, max_limit=MAX_LIMIT
     )
@@ -549,7 +550,7 @@ def feeds_page(session: Session, args: Mapping[str, str]) -> FeedsPage:
 def _section(
     alliance: Alliance | None, filters: Filters, resolved: Resolved, everyone: list[Alliance]
 ) -> Section:
-    slug = alliance.slug if alliance is not None else content.ALL
+    slug = alliance.slug if alliance is not None else ALL
     scoped = replace(filters, alliance=alliance.slug if alliance is not None else None)
     scope = replace(resolved, filters=scoped, alliance=alliance)
     addresses: dict[str, list[Address]] = {}

@@ -11,10 +11,11 @@ from urllib.parse import urlencode
 from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
 
-from ..colors import darken_until, is_hex_color, readable_on
+from ..colors import darken_until, readable_on
 from ..http import inline_style
 from ..i18n import gettext, lazy_gettext, requested_language
 from ..models import Call, PartnerKind
+from ..text import is_hex_color
 
 PARTNER_KINDS = {
     PartnerKind.MUNICIPALITY: lazy_gettext("Municipality"),

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from .. import content, db
-from ..content import ALL, Filters, Resolved
+from ..content import Filters, Resolved
 from ..http import cached
 from ..models import Alliance
+from ..text import ALL
 
 bp = Blueprint("public", __name__)
 PAGE_SIZE = 12

@@ -1,0 +1,54 @@
+"""Pure checks on short text: slugs, colours, web addresses, whole numbers, control characters.
+
+One place for what every layer (import, query parameters, widgets, federation) accepts.
+Every check matches the whole value (``fullmatch``): ``"abc\\n"`` is not a slug, and
+``"²"`` or ``"٣"`` are not digits, although ``str.isdigit`` says they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+ALL = "all"  # in feed and widget URLs: every alliance of the instance
+MAX_SLUG = 80
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+_HTTP_URL = re.compile(r"https?://[^\s/?#]+\S*", re.IGNORECASE)
+_DIGITS = re.compile(r"[0-9]{1,18}")
+
+# in an address or a query parameter: every C0 control and DEL
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# in stored text: the same but tab, line feed and carriage return; and lone surrogates,
+# which no database can store
+CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def is_slug(value: str) -> bool:
+    """True for a slug of the contract: ``[a-z0-9]+(-[a-z0-9]+)*``, at most 80 characters."""
+    return len(value) <= MAX_SLUG and _SLUG.fullmatch(value) is not None
+
+
+def is_hex_color(value: str) -> bool:
+    """True for ``#rrggbb``."""
+    return _HEX_COLOR.fullmatch(value) is not None
+
+
+def is_http_url(value: str) -> bool:
+    """True for an absolute ``http`` or ``https`` address with a host and no white space."""
+    return _HTTP_URL.fullmatch(value) is not None
+
+
+def whole_number(value: str) -> int | None:
+    """The value as a non-negative whole number written in ASCII digits, else ``None``."""
+    return int(value) if _DIGITS.fullmatch(value) else None
+
+
+def has_control(value: str) -> bool:
+    """True when the value holds a control character (see :data:`CONTROL`)."""
+    return CONTROL.search(value) is not None
+
+
+def without_control(value: str) -> str:
+    """Stored text without the control characters of :data:`CONTROL_IN_TEXT`."""
+    return CONTROL_IN_TEXT.sub("", value)
