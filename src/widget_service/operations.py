@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import generate_password_hash
 
@@ -77,6 +77,11 @@ def import_document(
     except IntegrityError as error:
         session.rollback()
         raise ValidationError([f"the data conflicts with stored records: {error.orig}"]) from None
+    except DataError as error:
+        # the checks should have caught it; say what the database refused, store nothing
+        session.rollback()
+        reason = str(error.orig).splitlines()[0]
+        raise ValidationError([f"a value does not fit the database: {reason}"]) from None
     except BaseException:
         session.rollback()
         raise

@@ -25,7 +25,7 @@ from zoneinfo import available_timezones
 from .models import EVENT_STATUSES, PROJECT_STATUSES, PartnerKind, SourceKind
 from .sanitize import clean_html
 from .text import is_hex_color, is_http_url, is_slug, without_control
-from .timeutil import parse_date, parse_datetime, today
+from .timeutil import OutOfRange, parse_date, parse_datetime, today
 
 SECTIONS = ("alliances", "partners", "memberships", "projects", "events", "calls", "sources")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -151,13 +151,22 @@ def optional_slug(value: Any) -> str | None:
     return None if value is None else slug(value)
 
 
-def url(value: Any) -> str | None:
-    checked = text(1000)(value)
-    if not checked:
-        return None
-    if not is_http_url(checked):
-        raise Invalid("must be an absolute http or https address")
-    return checked
+def web_address(max_length: int) -> Callable[[Any], str | None]:
+    """An absolute http or https address of at most ``max_length`` characters."""
+
+    def check(value: Any) -> str | None:
+        checked = text(max_length)(value)
+        if not checked:
+            return None
+        if not is_http_url(checked):
+            raise Invalid("must be an absolute http or https address")
+        return checked
+
+    return check
+
+
+url = web_address(1000)
+short_url = web_address(500)  # an alliance's or partner's website and logo
 
 
 def email(value: Any) -> str | None:
@@ -192,9 +201,11 @@ def date(value: Any) -> dt.date | None:
     if not isinstance(value, str):
         raise Invalid("not an ISO 8601 date (2020-10-07)")
     try:
-        return parse_date(value)
+        parsed = parse_date(value)
     except ValueError:
         raise Invalid("not an ISO 8601 date (2020-10-07)") from None
+    _plausible_year(parsed.year)
+    return parsed
 
 
 def datetime(value: Any) -> dt.datetime | None:
@@ -203,9 +214,22 @@ def datetime(value: Any) -> dt.datetime | None:
     if not isinstance(value, str):
         raise Invalid("not an ISO 8601 date-time")
     try:
-        return parse_datetime(value)
+        parsed = parse_datetime(value)
+    except OutOfRange:
+        raise Invalid(f"must be in the years {YEARS[0]} to {YEARS[1]}") from None
     except ValueError:
         raise Invalid("not an ISO 8601 date-time") from None
+    _plausible_year(parsed.year)
+    return parsed
+
+
+# far enough for any record of an alliance; beyond, feeds and calendars cannot write the time
+YEARS = (1900, 9998)
+
+
+def _plausible_year(year: int) -> None:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise Invalid(f"must be in the years {YEARS[0]} to {YEARS[1]}")
 
 
 def required(checker: Checker) -> Checker:
@@ -290,8 +314,8 @@ SCHEMAS: dict[str, dict[str, Checker]] = {
         "slug": slug,
         "name": text(200, required=True),
         "description": long_text,
-        "website": url,
-        "logo": url,
+        "website": short_url,
+        "logo": short_url,
         "color": color,
         "contact_email": email,
         "fields": lambda value: value,  # checked item by item in check_fields
@@ -303,8 +327,8 @@ SCHEMAS: dict[str, dict[str, Checker]] = {
         "place": text(200),
         "region": text(200),
         "ags": ags,
-        "website": url,
-        "logo": url,
+        "website": short_url,
+        "logo": short_url,
         "description": long_text,
     },
     "memberships": {

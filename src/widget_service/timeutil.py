@@ -24,6 +24,10 @@ def local(moment: dt.datetime, zone: str | None = None) -> dt.datetime:
     return moment.astimezone(ZoneInfo(zone) if zone else BERLIN)
 
 
+class OutOfRange(ValueError):
+    """A date-time too close to year 1 or 9999 to be written in UTC."""
+
+
 def parse_datetime(value: str, default_zone: str | None = None) -> dt.datetime:
     """Parse an ISO 8601 date-time; a value without offset is read in Berlin time.
 
@@ -37,7 +41,10 @@ def parse_datetime(value: str, default_zone: str | None = None) -> dt.datetime:
     parsed = dt.datetime.fromisoformat(text)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(default_zone) if default_zone else BERLIN)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise OutOfRange(value) from None
 
 
 def parse_date(value: str) -> dt.date:

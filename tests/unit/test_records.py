@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import String
 
+from widget_service import models
 from widget_service.records import (
+    SCHEMAS,
+    Checker,
     ImportFileError,
+    Invalid,
     Problems,
     check_document,
     load_json,
@@ -282,3 +287,79 @@ def test_csv_records_keep_their_line_for_later_checks() -> None:
 )
 def test_slugify(name: str, slug: str) -> None:
     assert slugify(name) == slug
+
+
+# import key → column, where the names differ
+_COLUMN_OF = {("calls", "button"): "button_label", ("calls", "link"): "button_link"}
+_MODELS = {
+    "alliances": models.Alliance,
+    "partners": models.Partner,
+    "memberships": models.Membership,
+    "projects": models.Project,
+    "events": models.Event,
+    "calls": models.Call,
+    "sources": models.Source,
+}
+
+
+def _of_length(length: int) -> list[str]:
+    # one value of each form a text field takes (plain, address, e-mail), padded to length
+    return [
+        "x" * length,
+        "https://example.org/" + "x" * (length - 20),
+        "x" * (length - 11) + "@example.de",
+    ]
+
+
+# checked against a closed list, not by length
+_LISTED = {("events", "timezone")}
+
+
+def _bounded_columns() -> list[tuple[str, str, int]]:
+    found = []
+    for section, schema in SCHEMAS.items():
+        columns = _MODELS[section].__table__.columns
+        for key in schema:
+            if (section, key) in _LISTED:
+                continue
+            name = _COLUMN_OF.get((section, key), key)
+            if name in columns and isinstance(columns[name].type, String):
+                length = columns[name].type.length
+                if length is not None and length > 30:
+                    found.append((section, key, length))
+    return found
+
+
+@pytest.mark.parametrize(("section", "key", "length"), _bounded_columns())
+def test_no_checked_value_is_longer_than_its_column(section: str, key: str, length: int) -> None:
+    # PostgreSQL refuses what does not fit; the check must refuse it first and name the field
+    check = SCHEMAS[section][key]
+    fitting = [value for value in _of_length(length) if _accepts(check, value)]
+    assert fitting, f"{section}.{key}: no value of {length} characters is accepted"
+    for value in _of_length(length + 1):
+        assert not _accepts(check, value), f"{section}.{key} accepts {length + 1} characters"
+
+
+def _accepts(check: Checker, value: str) -> bool:
+    try:
+        check(value)
+    except Invalid:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("0001-01-01T00:00:00+01:00", "must be in the years 1900 to 9998"),
+        ("9999-12-31T23:30:00-01:00", "must be in the years 1900 to 9998"),
+        ("2026-12-03T18:00:00+01:00", None),
+    ],
+)
+def test_event_times_stay_in_plausible_years(value: str, problem: str | None) -> None:
+    event = {"alliance": "a", "slug": "b", "title": "c", "starts": value}
+    problems = _problems({"events": [event]})
+    if problem is None:
+        assert problems == []
+    else:
+        assert problems == [f"events[0].starts: {problem}"]
