@@ -100,6 +100,9 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "interest-cohort=(), browsing-topics=()")
+    if response.status_code in (301, 302, 303, 307, 308):
+        # a redirect is as lasting as the page it leads to
+        headers.setdefault("Cache-Control", POLICIES["page"])
     view = current_app.view_functions.get(request.endpoint or "")
     if getattr(view, "framable", False):
         return response

@@ -221,6 +221,45 @@ def test_healthz_is_503_when_the_database_is_gone(config: dict[str, Any]) -> Non
     assert response.get_json() == {"status": "unavailable"}
 
 
+@pytest.mark.parametrize(
+    ("url", "media_type"),
+    [
+        ("/", "text/html"),
+        (f"/p/{PA}", "text/html"),
+        (f"/p/{PA}/projects/x", "text/html"),
+        ("/feeds", "text/html"),
+        (f"/feeds/{PA}/projects.rss", "text/plain"),
+        ("/feeds/all/events.ics", "text/plain"),
+        (f"/badge/{PA}/landkreis-peine.svg", "image/svg+xml"),
+        (f"/badge/{PA}/landkreis-peine.png", "image/png"),
+        (f"/banner/{PA}/zusammen-mehr.svg", "image/svg+xml"),
+    ],
+)
+def test_a_database_outage_is_a_503_to_come_back_to(
+    config: dict[str, Any], url: str, media_type: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # nothing listens on port 1: every query fails to connect
+    app = create_app({**config, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    response = app.test_client().get(url, headers={"Accept-Language": "en"})
+    assert response.status_code == 503
+    assert response.mimetype == media_type
+    assert response.headers["Retry-After"] == "30"
+    assert response.headers["Cache-Control"] == "no-store"
+    if media_type.startswith("text/"):
+        assert "try again shortly" in response.get_data(as_text=True)
+        assert "Traceback" not in response.get_data(as_text=True)
+    # the operator's log names the cause in one line, without a traceback
+    outages = [record for record in caplog.records if "Database unavailable" in record.message]
+    assert len(outages) == 1 and outages[0].exc_info is None
+
+
+@pytest.mark.parametrize("url", ["/docs/json-feed", "/p/all"])
+def test_redirects_say_how_long_they_hold(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.headers["Cache-Control"] == "public, max-age=300, stale-while-revalidate=600"
+
+
 def test_empty_instance_explains_how_to_load_content(client: FlaskClient) -> None:
     text = text_of(client.get("/").get_data(as_text=True))
     assert "widget-service demo" in text

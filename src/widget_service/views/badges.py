@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,8 @@ from ..i18n import LANGUAGES, current_language, force_locale, format_day, gettex
 from ..models import Call, Membership
 from ..timeutil import BERLIN, UTC, today
 from ..verification import InvalidToken, verification_url, verified_membership
-from .errors import invalid_parameter_message, not_found_message
+from . import errors
+from .errors import not_found_message
 
 bp = Blueprint("badges", __name__)
 
@@ -182,19 +183,7 @@ def _notice_badge(label: str, message: str, description: str, options: BadgeOpti
 @bp.get("/badge/<alliance>/<partner>.<any(svg, png):fmt>")
 @framable
 def badge(alliance: str, partner: str, fmt: str) -> Response:
-    try:
-        options = BadgeOptions.from_args(request.args)
-    except InvalidParameter as error:
-        lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else "de"
-        fallback = BadgeOptions(lang=lang or "de")
-        with force_locale(fallback.lang):
-            svg = _notice_badge(
-                gettext("badge"),
-                gettext("invalid parameter “%(name)s”", name=error.name),
-                invalid_parameter_message(error),
-                fallback,
-            )
-        return _image(svg, fmt, 400)
+    options = BadgeOptions.from_args(request.args)  # a bad one: see _invalid below
     with force_locale(options.lang):
         try:
             found = content.membership(db.session(), alliance, partner)
@@ -249,15 +238,8 @@ def _notice_banner(title: str, message: str, size: str, brand: str | None = None
 @bp.get("/banner/<alliance>/<call>.<any(svg, png):fmt>")
 @framable
 def banner(alliance: str, call: str, fmt: str) -> Response:
-    try:
-        lang = _language(request.args)
-        size = _choice(request.args, "size", tuple(BANNER_SIZES), DEFAULT_BANNER_SIZE)
-    except InvalidParameter as error:
-        with force_locale("en" if request.args.get("lang") == "en" else "de"):
-            svg = _notice_banner(
-                gettext("Banner"), invalid_parameter_message(error), DEFAULT_BANNER_SIZE
-            )
-        return _image(svg, fmt, 400)
+    lang = _language(request.args)
+    size = _choice(request.args, "size", tuple(BANNER_SIZES), DEFAULT_BANNER_SIZE)
     with force_locale(lang):
         try:
             found = content.call_by_slug(db.session(), alliance, call)
@@ -273,6 +255,46 @@ def _call_changed_at(call: Call) -> dt.datetime:
     if call.ends is not None and call.ends < today():
         moments.append(_midnight(call.ends + dt.timedelta(days=1)))
     return max(moments)
+
+
+# --- what an image says when it cannot be made ----------------------------------------------
+
+IMAGE_ENDPOINTS = ("badges.badge", "badges.banner")
+
+
+def _notice(status: int, short: Callable[[], str], long: Callable[[], str]) -> Response:
+    """A notice in the shape of the image asked for: a badge, or a banner of the default size."""
+    fmt = str((request.view_args or {}).get("fmt", "svg"))
+    lang = "en" if request.args.get("lang") == "en" else "de"
+    with force_locale(lang):
+        if request.endpoint == "badges.banner":
+            svg = _notice_banner(gettext("Banner"), long(), DEFAULT_BANNER_SIZE)
+        else:
+            svg = _notice_badge(gettext("badge"), short(), long(), BadgeOptions(lang=lang))
+    return _image(svg, fmt, status)
+
+
+@bp.errorhandler(InvalidParameter)
+def _invalid(error: InvalidParameter) -> Response:
+    if request.endpoint not in IMAGE_ENDPOINTS:
+        return errors.handle_invalid(error)
+    return _notice(
+        400,
+        lambda: gettext("invalid parameter “%(name)s”", name=error.name),
+        lambda: errors.invalid_parameter_message(error),
+    )
+
+
+def _outage(error: Exception) -> Response:
+    if request.endpoint not in IMAGE_ENDPOINTS:
+        return errors.handle_outage(error)
+    errors.log_outage(error)
+    notice = _notice(503, lambda: gettext("unavailable"), errors.unavailable_message)
+    return errors.unavailable(notice)
+
+
+for _outage_error in db.OUTAGES:
+    bp.register_error_handler(_outage_error, _outage)
 
 
 # --- verification -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
+from .. import db
 from ..errors import InvalidParameter, NotFound
 from ..i18n import gettext, lazy_gettext
 
@@ -52,6 +53,27 @@ def invalid_parameter_message(error: InvalidParameter) -> str:
     return gettext(
         "The parameter “%(name)s” is not valid: %(problem)s.", name=error.name, problem=problem
     )
+
+
+# seconds a client should wait before asking again while the database is away
+RETRY_AFTER = 30
+
+
+def unavailable_message() -> str:
+    return gettext("The database is not answering at the moment. Please try again shortly.")
+
+
+def unavailable(response: Response) -> Response:
+    """Make an error response a 503 that asks to come back soon and is never cached."""
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def log_outage(error: Exception) -> None:
+    # no traceback: the operator needs the cause, and /healthz says the same
+    current_app.logger.warning("Database unavailable on %s: %s", request.path, error)
 
 
 def _wants_json() -> bool:
@@ -114,6 +136,11 @@ def handle_http(error: HTTPException) -> Response:
     return response
 
 
+def handle_outage(error: Exception) -> Response:
+    log_outage(error)
+    return unavailable(_render(503, _titles()[503], unavailable_message()))
+
+
 def handle_unexpected(error: Exception) -> Response:
     # the traceback goes to the log for the operator; the visitor sees a plain page
     current_app.logger.error("Unhandled exception on %s", request.path, exc_info=error)
@@ -124,4 +151,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(NotFound, handle_not_found)
     app.register_error_handler(InvalidParameter, handle_invalid)
     app.register_error_handler(HTTPException, handle_http)
+    for outage in db.OUTAGES:
+        app.register_error_handler(outage, handle_outage)
     app.register_error_handler(Exception, handle_unexpected)

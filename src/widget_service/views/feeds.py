@@ -92,6 +92,17 @@ def not_found(error: NotFound) -> Response:
     return _plain(404, errors.not_found_message(error))
 
 
+def outage(error: Exception) -> Response:
+    if request.endpoint in HTML_ENDPOINTS:
+        return errors.handle_outage(error)
+    errors.log_outage(error)
+    return errors.unavailable(_plain(503, errors.unavailable_message()))
+
+
+for _outage in db.OUTAGES:
+    bp.register_error_handler(_outage, outage)
+
+
 @bp.errorhandler(InvalidParameter)
 def invalid(error: InvalidParameter) -> Response:
     if request.endpoint in HTML_ENDPOINTS:
