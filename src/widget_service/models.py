@@ -233,6 +233,10 @@ class Membership(Timestamps, Base):
         day = on or today()
         return self.since <= day and (self.until is None or day < self.until)
 
+    def has_ended(self, on: dt.date | None = None) -> bool:
+        """True from the day in ``until`` on: a former member."""
+        return self.until is not None and self.until <= (on or today())
+
 
 project_field = Table(
     "project_field",
@@ -377,6 +381,10 @@ class Call(Timestamps, Base):
         """Running from ``starts`` through ``ends`` inclusive."""
         day = on or today()
         return self.starts <= day and (self.ends is None or day <= self.ends)
+
+    def has_ended(self, on: dt.date | None = None) -> bool:
+        """True after its last day; a call that has not begun yet has not ended."""
+        return self.ends is not None and self.ends < (on or today())
 
 
 class Source(Timestamps, Base):

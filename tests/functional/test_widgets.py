@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html as htmllib
 import re
 
@@ -12,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from widget_service.colors import contrast
 from widget_service.demo import PROJECTS
-from widget_service.models import Project
+from widget_service.models import Call, Project
+from widget_service.timeutil import today
 from widget_service.views.embed import readable_pair, theme_css
 
 PA = "niedersachsen-packt-an"
@@ -297,6 +299,15 @@ def test_banner_colours_and_ended_calls(client: FlaskClient) -> None:
     assert "--_call-bg:#ffbf47;--_call-fg:#1b1b1b" in accent
     _, ended = get(client, "fragment", "banner", f"alliance={HZ}&call=impfaktion-2021")
     assert "Dieser Aufruf ist beendet." in text_of(ended)
+
+
+def test_a_call_that_has_not_begun_has_not_ended(client: FlaskClient, demo: Session) -> None:
+    call = demo.scalars(select(Call).where(Call.slug == "projekt-vorschlagen")).one()
+    call.starts, call.ends = today() + dt.timedelta(days=7), today() + dt.timedelta(days=30)
+    demo.commit()
+    _, markup = get(client, "fragment", "banner", f"alliance={PA}&call=projekt-vorschlagen")
+    assert "beendet" not in text_of(markup)
+    assert "beendet" not in client.get(f"/banner/{PA}/projekt-vorschlagen.svg").get_data(True)
 
 
 @pytest.mark.usefixtures("demo")

@@ -106,7 +106,7 @@ def membership_changed_at(membership: Membership) -> dt.datetime:
 def membership_status(membership: Membership) -> tuple[str, Tone]:
     """``Mitglied seit 2020`` / ``ehemaliges Mitglied`` / ``Mitglied ab …`` and its tone."""
     day = today()
-    if membership.until is not None and membership.until <= day:
+    if membership.has_ended(day):
         return gettext("former member"), Tone.MUTED
     if membership.since > day:
         return gettext("member from %(date)s", date=format_day(membership.since)), Tone.BRAND
@@ -116,7 +116,7 @@ def membership_status(membership: Membership) -> tuple[str, Tone]:
 def membership_description(membership: Membership) -> str:
     """The badge's accessible name: who, which alliance, and the state now."""
     names = {"partner": membership.partner.name, "alliance": membership.alliance.name}
-    if membership.until is not None and membership.until <= today():
+    if membership.has_ended():
         return gettext(
             "%(partner)s: former member of the alliance “%(alliance)s” (%(since)s to %(until)s)",
             since=format_day(membership.since),
@@ -203,7 +203,7 @@ def call_banner(call: Call, size: str) -> str:
     """A call's banner in the current language; an ended call says so and links home."""
     alliance = call.alliance
     home = external_url("public.alliance_page", alliance=alliance.slug)
-    if call.ends is not None and call.ends < today():
+    if call.has_ended():
         ended = gettext("This call has ended.")
         text = BannerText(
             alliance=alliance.name,
@@ -252,7 +252,7 @@ def banner(alliance: str, call: str, fmt: str) -> Response:
 
 def _call_changed_at(call: Call) -> dt.datetime:
     moments = [call.updated_at, call.alliance.updated_at]
-    if call.ends is not None and call.ends < today():
+    if call.ends is not None and call.has_ended():
         moments.append(_midnight(call.ends + dt.timedelta(days=1)))
     return max(moments)
 
@@ -316,7 +316,7 @@ def verify(token: str) -> Response:
         alliance=membership.alliance,
         partner=membership.partner,
         active=membership.is_active(),
-        ended=membership.until is not None and membership.until <= today(),
+        ended=membership.has_ended(),
         checked_on=today(),
     )
     response = Response(html, mimetype="text/html")
