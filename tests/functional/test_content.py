@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from tests.queries import count_queries
 from widget_service import content
 from widget_service.content import Filters
 from widget_service.errors import InvalidParameter, NotFound
@@ -257,25 +255,10 @@ def test_item_lookups_hide_unpublished(world: Session) -> None:
         content.visible_event(world, B, "entwurf")
 
 
-@contextmanager
-def count_queries(session: Session) -> Iterator[list[str]]:
-    statements: list[str] = []
-    engine = session.get_bind()
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 @pytest.mark.parametrize("limit", [1, 30])
 def test_listings_need_no_query_per_row(world: Session, limit: int) -> None:
     world.expunge_all()
-    with count_queries(world) as statements:
+    with count_queries(world.get_bind()) as statements:
         items = content.published_projects(
             world, Filters(field="sprache", partner="peine", limit=limit)
         )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,10 +15,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from ical.calendar_stream import IcsCalendarStream
 from ical.event import EventStatus
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tests.jsonfeed import read_json_feed
+from tests.queries import count_queries
 from widget_service import db
 from widget_service.models import Channel, Event, Project, Status
 from widget_service.operations import import_document
@@ -420,30 +419,16 @@ def test_a_change_gives_a_new_etag_and_date(client: FlaskClient, demo: Session) 
     assert modified_since.status_code == 200
 
 
-@contextmanager
-def count_queries(app: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine()
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 @pytest.mark.parametrize("fmt", ["rss", "ics"])
 def test_a_feed_needs_no_query_per_item(
     app: Flask, client: FlaskClient, archive: Session, fmt: str
 ) -> None:
     kind = "events" if fmt == "ics" else "projects"
+    with app.app_context():
+        engine = db.engine()
     counts = []
     for limit in (1, 40):
-        with count_queries(app) as statements:
+        with count_queries(engine) as statements:
             assert client.get(f"/feeds/all/{kind}.{fmt}?limit={limit}").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
