@@ -286,13 +286,6 @@ def listed_events(session: Session, filters: Filters) -> list[Event]:
     return list(session.scalars(query))
 
 
-def count_events(session: Session, filters: Filters) -> int:
-    """How many visible events match (for paging)."""
-    resolved = resolve(session, filters)
-    subquery = _event_query(resolved).with_only_columns(Event.id).subquery()
-    return session.scalar(select(func.count()).select_from(subquery)) or 0
-
-
 def visible_event(session: Session, alliance: str, slug: str) -> Event:
     """One published or cancelled event of an alliance; raises :class:`NotFound`."""
     found = alliance_by_slug(session, alliance)

@@ -347,10 +347,6 @@ class Event(Timestamps, Origin, Base):
         secondary=event_field, order_by="ActionField.position"
     )
 
-    @property
-    def effective_end(self) -> dt.datetime:
-        return self.ends or self.starts
-
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
 

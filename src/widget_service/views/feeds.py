@@ -113,7 +113,6 @@ def invalid(error: InvalidParameter) -> Response:
 # --- discovery ------------------------------------------------------------------------------
 
 LINK_TYPES = {fmt: media_type.split(";")[0] for fmt, media_type in MEDIA_TYPES.items()}
-DISCOVERED = {"projects": ("rss", "atom", "json"), "events": ("rss", "atom", "json", "ics")}
 
 
 @bp.app_template_global()
@@ -150,7 +149,7 @@ def _discovered(endpoint: str, view_args: dict[str, str]) -> list[tuple[str, str
     found = []
     for kind in kinds:
         name = gettext("Projects") if kind == "projects" else gettext("Events")
-        for fmt in DISCOVERED[kind]:
+        for fmt in feed_data.FORMATS_OF[kind]:
             href = url_for(f"feeds.{kind}", alliance=alliance, fmt=fmt, **query)
             found.append((LINK_TYPES[fmt], f"{name} ({feed_data.FORMAT_NAMES[fmt]})", href))
     if endpoint == "public.event":
