@@ -111,6 +111,11 @@ def filters_from_args(
     return filters.page(page), page
 
 
+def _resolved(session: Session, wanted: Filters | Resolved) -> Resolved:
+    # a caller that already resolved its filters (for a heading, say) saves the lookups
+    return wanted if isinstance(wanted, Resolved) else resolve(session, wanted)
+
+
 def resolve(session: Session, filters: Filters) -> Resolved:
     """Look the filter's slugs up; raise :class:`NotFound` for any that names nothing."""
     alliance = alliance_by_slug(session, filters.alliance) if filters.alliance else None
@@ -176,9 +181,10 @@ def _with_project_relations(query: Select[Project]) -> Select[Project]:
     )
 
 
-def published_projects(session: Session, filters: Filters) -> list[Project]:
+def published_projects(session: Session, wanted: Filters | Resolved) -> list[Project]:
     """Published projects, newest first, one page of ``filters.limit`` from ``offset``."""
-    resolved = resolve(session, filters)
+    resolved = _resolved(session, wanted)
+    filters = resolved.filters
     query = (
         _with_project_relations(_project_query(resolved))
         .order_by(Project.published_at.desc(), Project.id.desc())
@@ -188,9 +194,9 @@ def published_projects(session: Session, filters: Filters) -> list[Project]:
     return list(session.scalars(query))
 
 
-def count_published_projects(session: Session, filters: Filters) -> int:
+def count_published_projects(session: Session, wanted: Filters | Resolved) -> int:
     """How many published projects match (for paging)."""
-    resolved = resolve(session, filters)
+    resolved = _resolved(session, wanted)
     subquery = _project_query(resolved).with_only_columns(Project.id).subquery()
     return session.scalar(select(func.count()).select_from(subquery)) or 0
 
@@ -244,11 +250,12 @@ def _not_over(now: dt.datetime) -> object:
 
 
 def upcoming_events(
-    session: Session, filters: Filters, now: dt.datetime | None = None
+    session: Session, wanted: Filters | Resolved, now: dt.datetime | None = None
 ) -> list[Event]:
     """Events not yet over (running ones included), soonest first."""
     moment = now or utcnow()
-    resolved = resolve(session, filters)
+    resolved = _resolved(session, wanted)
+    filters = resolved.filters
     query = (
         _with_event_relations(_event_query(resolved))
         .where(_not_over(moment))  # type: ignore[arg-type]
@@ -259,10 +266,13 @@ def upcoming_events(
     return list(session.scalars(query))
 
 
-def past_events(session: Session, filters: Filters, now: dt.datetime | None = None) -> list[Event]:
+def past_events(
+    session: Session, wanted: Filters | Resolved, now: dt.datetime | None = None
+) -> list[Event]:
     """Events that are over, most recent first."""
     moment = now or utcnow()
-    resolved = resolve(session, filters)
+    resolved = _resolved(session, wanted)
+    filters = resolved.filters
     over = or_(Event.ends < moment, and_(Event.ends.is_(None), Event.starts < moment))
     query = (
         _with_event_relations(_event_query(resolved))
@@ -274,9 +284,10 @@ def past_events(session: Session, filters: Filters, now: dt.datetime | None = No
     return list(session.scalars(query))
 
 
-def listed_events(session: Session, filters: Filters) -> list[Event]:
+def listed_events(session: Session, wanted: Filters | Resolved) -> list[Event]:
     """Every visible event, newest start first: the order feeds page through."""
-    resolved = resolve(session, filters)
+    resolved = _resolved(session, wanted)
+    filters = resolved.filters
     query = (
         _with_event_relations(_event_query(resolved))
         .order_by(Event.starts.desc(), Event.id.desc())
@@ -344,10 +355,13 @@ def _active_membership(day: dt.date) -> object:
     )
 
 
-def active_partners(session: Session, filters: Filters, on: dt.date | None = None) -> list[Partner]:
+def active_partners(
+    session: Session, wanted: Filters | Resolved, on: dt.date | None = None
+) -> list[Partner]:
     """Partners with an active public membership in the alliance (or any), by name."""
     day = on or today()
-    resolved = resolve(session, filters)
+    resolved = _resolved(session, wanted)
+    filters = resolved.filters
     member = select(Membership.partner_id).where(
         Membership.partner_id == Partner.id,
         _active_membership(day),  # type: ignore[arg-type]

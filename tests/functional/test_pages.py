@@ -10,7 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from widget_service import create_app
+from tests.queries import count_queries
+from widget_service import create_app, db
 from widget_service.operations import import_document
 
 PA = "niedersachsen-packt-an"
@@ -258,6 +259,30 @@ def test_redirects_say_how_long_they_hold(client: FlaskClient, url: str) -> None
     response = client.get(url)
     assert response.status_code == 302
     assert response.headers["Cache-Control"] == "public, max-age=300, stale-while-revalidate=600"
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/p/{PA}",
+        f"/p/{PA}/projects",
+        f"/p/{PA}/events?field=sprachfoerderung",
+        f"/p/{PA}/partners",
+        f"/p/{PA}/partners/landkreis-peine",
+        f"/feeds/{PA}/projects.rss?partner=landkreis-peine",
+        f"/feeds/{PA}/events.ics",
+    ],
+)
+def test_a_page_looks_its_alliance_and_partner_up_once(
+    app: Flask, client: FlaskClient, url: str
+) -> None:
+    with app.app_context():
+        engine = db.engine()
+    with count_queries(engine) as statements:
+        assert client.get(url).status_code == 200
+    lookups = [s for s in statements if re.search(r"WHERE (alliance|partner)\.slug =", s)]
+    assert len(lookups) <= 2, lookups
 
 
 def test_empty_instance_explains_how_to_load_content(client: FlaskClient) -> None:

@@ -83,7 +83,7 @@ def read_request(
 
 def project_feed(session: Session, feed: FeedRequest, fmt: str) -> Document:
     """One page of a project feed in ``fmt`` (rss, atom, json)."""
-    rows = content.published_projects(session, _one_more(feed.filters))
+    rows = content.published_projects(session, _one_more(feed.resolved))
     projects, more = _page_of(feed, rows)
     entries = [project_entry(project) for project in projects]
     return _document(feed, fmt, entries, projects, more)
@@ -91,14 +91,15 @@ def project_feed(session: Session, feed: FeedRequest, fmt: str) -> Document:
 
 def event_feed(session: Session, feed: FeedRequest, fmt: str) -> Document:
     """One page of an event feed in ``fmt``: every visible event, newest start first."""
-    rows = content.listed_events(session, _one_more(feed.filters))
+    rows = content.listed_events(session, _one_more(feed.resolved))
     events, more = _page_of(feed, rows)
     entries = [event_entry(event) for event in events]
     return _document(feed, fmt, entries, events, more)
 
 
-def _one_more(filters: Filters) -> Filters:
-    return replace(filters, limit=filters.limit + 1)
+def _one_more(resolved: Resolved) -> Resolved:
+    # one item beyond the page says whether there is a next page
+    return replace(resolved, filters=replace(resolved.filters, limit=resolved.filters.limit + 1))
 
 
 def _page_of(feed: FeedRequest, rows: list[Item]) -> tuple[list[Item], bool]:
@@ -414,7 +415,7 @@ def _present(values: dict[str, Any]) -> dict[str, Any]:
 
 def event_calendar(session: Session, feed: FeedRequest) -> Document:
     """The calendar subscription: the next ``limit`` events and the ``limit`` latest past ones."""
-    first_page = replace(feed.filters, offset=0)
+    first_page = replace(feed.resolved, filters=replace(feed.filters, offset=0))
     events = content.past_events(session, first_page) + content.upcoming_events(session, first_page)
     events.sort(key=lambda event: (event.starts, event.id))
     title, subtitle = names(feed)

@@ -57,14 +57,16 @@ def alliance_page(alliance: str) -> Response:
         return redirect(url_for(".index"))
     session = db.session()
     found = content.alliance_by_slug(session, alliance)
-    listing = Filters(alliance=alliance, limit=6)
+    # the alliance is looked up once, not again by each listing
+    listing = Resolved(Filters(alliance=alliance, limit=6), found, None, None)
+    members = Resolved(Filters(alliance=alliance, limit=500), found, None, None)
     return _page(
         "alliance.html",
         alliance=found,
         calls=content.current_calls(session, alliance),
         projects=content.published_projects(session, listing),
         events=content.upcoming_events(session, listing),
-        partners=content.active_partners(session, Filters(alliance=alliance, limit=500)),
+        partners=content.active_partners(session, members),
     )
 
 
@@ -101,8 +103,8 @@ def _listing(session: Session, alliance: str, page_size: int = PAGE_SIZE) -> Lis
 def projects(alliance: str) -> Response:
     session = db.session()
     listing = _listing(session, alliance)
-    items = content.published_projects(session, listing.filters)
-    total = content.count_published_projects(session, listing.filters)
+    items = content.published_projects(session, listing.resolved)
+    total = content.count_published_projects(session, listing.resolved)
     return _page("projects.html", listing=listing, items=items, total=total)
 
 
@@ -112,7 +114,7 @@ def events(alliance: str) -> Response:
     listing = _listing(session, alliance)
     past = request.args.get("when") == "past"
     read = content.past_events if past else content.upcoming_events
-    items = read(session, listing.filters)
+    items = read(session, listing.resolved)
     return _page("events.html", listing=listing, items=items, past=past)
 
 
@@ -120,7 +122,7 @@ def events(alliance: str) -> Response:
 def partners(alliance: str) -> Response:
     session = db.session()
     listing = _listing(session, alliance, page_size=500)
-    items = content.active_partners(session, listing.filters)
+    items = content.active_partners(session, listing.resolved)
     return _page("partners.html", listing=listing, items=items)
 
 
@@ -142,7 +144,12 @@ def event(alliance: str, slug: str) -> Response:
 def partner(alliance: str, slug: str) -> Response:
     session = db.session()
     membership = content.membership(session, alliance, slug)
-    listing = Filters(alliance=alliance, partner=slug, limit=6)
+    listing = Resolved(
+        Filters(alliance=alliance, partner=slug, limit=6),
+        membership.alliance,
+        membership.partner,
+        None,
+    )
     return _page(
         "partner.html",
         membership=membership,
