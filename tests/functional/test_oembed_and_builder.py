@@ -93,6 +93,8 @@ def test_oembed_respects_maxwidth_maxheight_and_language(client: FlaskClient) ->
         ("javascript:alert(1)", "", 404),
         (f"{BASE}/p/{PA}", "&maxwidth=wide", 400),
         (f"{BASE}/p/{PA}", "&maxheight=0", 400),
+        (f"{BASE}/p/{PA}", "&maxwidth=%C2%B2", 400),  # "²": isdigit() but no int()
+        (f"{BASE}/p/{PA}", "&maxheight=%D9%A3%D9%A0%D9%A0", 400),  # "٣٠٠" in Arabic-Indic
     ],
 )
 def test_oembed_errors(client: FlaskClient, page: str, extra: str, status: int) -> None:
@@ -208,6 +210,7 @@ def test_builder_shows_only_the_options_of_the_chosen_widget(client: FlaskClient
     [
         ("widget=clock", 400, "„widget“ ist ungültig"),
         ("widget=projects&limit=99", 400, "„limit“ ist ungültig"),
+        ("widget=projects&limit=%C2%B2", 400, "„limit“ ist ungültig"),
         ("widget=projects&accent=red", 400, "„accent“ ist ungültig"),
         ("widget=projects&alliance=unknown", 404, "Das Bündnis „unknown“ gibt es nicht."),
         (f"widget=badge&alliance={PA}&partner=bistum-hildesheim", 404, "Mitgliedschaft"),

@@ -410,6 +410,20 @@ def test_garbage_never_causes_a_500(client: FlaskClient, query: str) -> None:
             assert status in (200, 400, 404), (form, widget, query, status)
 
 
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize("digit", ["%C2%B2", "%D9%A3", "%EF%BC%91"])  # ², ٣ (Arabic-Indic), １
+@pytest.mark.parametrize(
+    ("form", "widget"), [("embed", "projects"), ("fragment", "events"), ("fragment", "partners")]
+)
+def test_limit_takes_ascii_digits_only(
+    client: FlaskClient, form: str, widget: str, digit: str
+) -> None:
+    status, markup = get(client, form, widget, f"limit={digit}&lang=en")
+    assert status == 400
+    assert "The parameter “limit” is not valid" in htmllib.unescape(markup)
+    assert 'lang="en"' in markup
+
+
 # --- the loader -----------------------------------------------------------------------------
 
 

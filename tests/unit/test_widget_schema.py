@@ -86,6 +86,10 @@ def test_values_are_checked_and_kept() -> None:
         ("projects", {"limit": "51"}, "limit", "range"),
         ("projects", {"limit": "five"}, "limit", "range"),
         ("projects", {"limit": "-3"}, "limit", "range"),
+        # isdigit() is true for these, but int() refuses "²" and reads "٣" and "１"
+        ("projects", {"limit": "²"}, "limit", "range"),
+        ("projects", {"limit": "٣"}, "limit", "range"),
+        ("projects", {"limit": "１"}, "limit", "range"),
         ("projects", {"theme": "pink"}, "theme", "choice"),
         ("projects", {"lang": "fr"}, "lang", "choice"),
         ("projects", {"layout": "grid"}, "layout", "choice"),
@@ -129,6 +133,23 @@ def test_a_bad_default_in_a_definition_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(InvalidParameter):
         widgets(tmp_path)
+
+
+def _definition(folder: Path) -> None:
+    folder.mkdir()
+    (folder / "widget.html").write_text("")
+    (folder / "widget.css").write_text("")
+    (folder / "widget.toml").write_text(
+        'label = {de = "x", en = "x"}\ndescription = {de = "x", en = "x"}\n'
+        'mount = "shadow"\nreads = "projects"\ncommon = []\n'
+    )
+
+
+def test_a_folder_name_with_a_trailing_newline_is_no_widget(tmp_path: Path) -> None:
+    (tmp_path / "common.toml").write_text("")
+    _definition(tmp_path / "clock")
+    _definition(tmp_path / "clock\n")
+    assert list(widgets(tmp_path)) == ["clock"]
 
 
 def test_the_real_definitions_folder_is_inside_the_package() -> None:

@@ -35,7 +35,7 @@ from ..http import cached, external_url, framable, open_cors
 from ..i18n import LANGUAGES, force_locale, gettext
 from ..models import Event, Membership, Partner, Project
 from ..verification import verification_url
-from ..widget_schema import Settings, Widget, widget, widgets
+from ..widget_schema import DIGITS, Settings, Widget, widget, widgets
 from .errors import invalid_parameter_message, not_found_message
 from .helpers import site_name
 
@@ -550,7 +550,7 @@ def _bounded(name: str, default: int) -> int:
     raw = request.args.get(name, "")
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+    if not DIGITS.fullmatch(raw) or not 1 <= int(raw) <= 10_000:
         raise InvalidParameter(name, "range", low=1, high=10_000)
     return min(int(raw), default)
 
