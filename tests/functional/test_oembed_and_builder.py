@@ -91,6 +91,11 @@ def test_oembed_respects_maxwidth_maxheight_and_language(client: FlaskClient) ->
         (f"{BASE}/privacy", "", 404),
         (f"{BASE}/no/such/page", "", 404),
         ("javascript:alert(1)", "", 404),
+        ("http://[::1", "", 404),  # urlsplit() raises "Invalid IPv6 URL"
+        (f"http://localhost:x/p/{PA}", "", 404),
+        (f"http://localhost:8080/p/{PA}", "", 404),
+        (f"http://localhost:443/p/{PA}", "", 404),
+        (f"ftp://localhost/p/{PA}", "", 404),
         (f"{BASE}/p/{PA}", "&maxwidth=wide", 400),
         (f"{BASE}/p/{PA}", "&maxheight=0", 400),
         (f"{BASE}/p/{PA}", "&maxwidth=%C2%B2", 400),  # "²": isdigit() but no int()
@@ -104,10 +109,42 @@ def test_oembed_errors(client: FlaskClient, page: str, extra: str, status: int) 
 
 
 @pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize(
+    "page",
+    [
+        f"http://LOCALHOST/p/{PA}",
+        f"http://localhost:80/p/{PA}",
+        f"https://localhost:443/p/{PA}",
+        f"HTTP://LocalHost/p/{PA}",
+    ],
+)
+def test_oembed_knows_its_host_in_any_case_and_with_the_default_port(
+    client: FlaskClient, page: str
+) -> None:
+    status, body = oembed(client, page)
+    assert status == 200
+    assert body["title"] == "Niedersachsen packt an"
+
+
+@pytest.mark.usefixtures("demo")
+def test_oembed_clamps_a_tiny_maxwidth_and_maxheight(client: FlaskClient) -> None:
+    status, body = oembed(client, f"{BASE}/p/{PA}", "&maxwidth=20&maxheight=3")
+    assert status == 200
+    assert (body["width"], body["height"]) == (160, 90)
+    assert 'width="160" height="90"' in str(body["html"])
+
+
+@pytest.mark.usefixtures("demo")
 def test_oembed_without_url_or_with_xml(client: FlaskClient) -> None:
     assert client.get("/oembed").status_code == 400
-    response = client.get(f"/oembed?url={quote(BASE + '/p/' + PA)}&format=xml")
+    page = quote(BASE + "/p/" + PA)
+    assert client.get(f"/oembed?url={page}&format=JSON").status_code == 200
+    response = client.get(f"/oembed?url={page}&format=xml")
     assert response.status_code == 501
+    assert response.get_json()["error"]["message"].startswith("Der Parameter „format“")
+    english = client.get(f"/oembed?url={page}&format=xml", headers={"Accept-Language": "en"})
+    assert english.status_code == 501
+    assert "“format” is not valid" in english.get_json()["error"]["message"]
 
 
 @pytest.mark.usefixtures("demo")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from flask import Blueprint, current_app, g, render_template, request
 from markupsafe import Markup
@@ -546,20 +546,54 @@ def _attr(value: str) -> str:
 # --- oEmbed -------------------------------------------------------------------------------
 
 
-def _bounded(name: str, default: int) -> int:
+# the narrowest banner is 160 px wide and the shortest 90 px tall: a smaller frame has no
+# room for a line of text and a button, so a smaller maxwidth/maxheight gets these instead
+MIN_WIDTH = 160
+MIN_HEIGHT = 90
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _bounded(name: str, default: int, least: int) -> int:
     raw = request.args.get(name, "")
     if not raw:
         return default
     if not DIGITS.fullmatch(raw) or not 1 <= int(raw) <= 10_000:
         raise InvalidParameter(name, "range", low=1, high=10_000)
-    return min(int(raw), default)
+    return max(least, min(int(raw), default))
+
+
+def _split(url: str) -> SplitResult | None:
+    """``url`` split, or ``None`` when it is no URL at all (``http://[::1``, a bad port)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        return None
+    return parts
+
+
+def _port(parts: SplitResult) -> int | None:
+    """The explicit port, with its scheme's default port counted as none."""
+    port = parts.port
+    return None if port == DEFAULT_PORTS.get(parts.scheme.lower()) else port
+
+
+def _same_site(parts: SplitResult, ours: SplitResult) -> bool:
+    """Whether ``parts`` names this service: the host in any case, default ports spelled or not.
+
+    Without a port, http and https both count: the same site behind a proxy that adds TLS.
+    """
+    if parts.scheme.lower() not in DEFAULT_PORTS or not parts.hostname:
+        return False
+    same_host = parts.hostname.lower() == (ours.hostname or "").lower()
+    return same_host and _port(parts) == _port(ours)
 
 
 def _oembed_target(url: str) -> tuple[Settings, str]:
     """The widget (and its title) that stands for one of our public pages."""
-    parts = urlsplit(url)
+    parts = _split(url)
     ours = urlsplit(service_base())
-    if parts.scheme not in ("http", "https") or parts.netloc != ours.netloc:
+    if parts is None or not _same_site(parts, ours):
         raise NotFound("page", url)
     path = parts.path
     if ours.path and path.startswith(ours.path):
@@ -591,16 +625,18 @@ def _oembed_target(url: str) -> tuple[Settings, str]:
 @bp.get("/oembed")
 def oembed() -> Response:
     """oEmbed 1.0 (``rich``) for an item or alliance page of this service."""
-    if request.args.get("format", "json") != "json":
-        return _json_error(501, "Only format=json is supported.")
+    if request.args.get("format", "json").strip().lower() != "json":
+        # oEmbed says 501 for a format we do not offer; the message is the usual one
+        problem = InvalidParameter("format", "choice", options="json")
+        return _json_error(501, invalid_parameter_message(problem))
     url = request.args.get("url", "").strip()
     if not url:
         raise InvalidParameter("url", "required")
     if len(url) > 2000:
         raise InvalidParameter("url", "too_long")
     settings, title = _oembed_target(url)
-    width = _bounded("maxwidth", 600)
-    height = _bounded("maxheight", frame_height(settings))
+    width = _bounded("maxwidth", 600, MIN_WIDTH)
+    height = _bounded("maxheight", frame_height(settings), MIN_HEIGHT)
     with force_locale(settings.lang):
         html = iframe_snippet(settings, width=str(width), height=height)
     body = {
