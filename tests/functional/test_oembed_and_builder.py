@@ -51,6 +51,20 @@ def iframe_src(markup: str) -> str:
             "badge",
             {"alliance": [PA], "partner": ["landkreis-peine"]},
         ),
+        # the listing pages: the list widget with the page's filters
+        ("/p/all/projects", "Projekte", "projects", {}),
+        (
+            f"/p/{PA}/events?region=Landkreis+Peine&page=2",
+            "Veranstaltungen – Niedersachsen packt an",
+            "events",
+            {"alliance": [PA], "region": ["Landkreis Peine"]},
+        ),
+        (
+            f"/p/{HZ}/partners?kind=church&lang=en",
+            "Partners – Niedersachsen hält zusammen",
+            "partners",
+            {"alliance": [HZ], "kind": ["church"], "lang": ["en"]},
+        ),
     ],
 )
 def test_oembed_answers_rich_json_for_item_and_alliance_pages(
@@ -88,6 +102,10 @@ def test_oembed_respects_maxwidth_maxheight_and_language(client: FlaskClient) ->
         ("https://example.org/p/niedersachsen-packt-an", "", 404),
         (f"{BASE}/p/{PA}/projects/unknown", "", 404),
         (f"{BASE}/p/unknown", "", 404),
+        (f"{BASE}/p/unknown/events", "", 404),
+        (f"{BASE}/p/all/projects?partner=unknown", "", 404),
+        (f"{BASE}/p/{PA}/partners?kind=club", "", 400),
+        (f"{BASE}/p/all", "", 404),  # a redirect to the landing page, no page of its own
         (f"{BASE}/privacy", "", 404),
         (f"{BASE}/no/such/page", "", 404),
         ("javascript:alert(1)", "", 404),

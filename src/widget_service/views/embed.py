@@ -589,6 +589,27 @@ def _same_site(parts: SplitResult, ours: SplitResult) -> bool:
     return same_host and _port(parts) == _port(ours)
 
 
+# listing pages and the widget that shows the same list, with the page filters it takes
+LISTINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "public.projects": ("projects", ("partner", "region", "field")),
+    "public.events": ("events", ("partner", "region", "field")),
+    "public.partners": ("partners", ("region", "kind")),
+}
+
+
+def _listing_target(endpoint: str, args: dict[str, str], query: str) -> tuple[Settings, str]:
+    """The list widget for a listing page (``/p/<alliance>/projects?region=…``), and its title."""
+    name, names = LISTINGS[endpoint]
+    given = parse_qs(query)
+    filters = {key: given[key][0] for key in names if given.get(key)}
+    settings = settings_from({**args, **filters}, name)
+    resolved = content.resolve(db.session(), _filters(settings))  # unknown slugs: 404
+    label = settings.widget.label[settings.lang]
+    if resolved.alliance is None:
+        return settings, label
+    return settings, f"{label} – {resolved.alliance.name}"
+
+
 def _oembed_target(url: str) -> tuple[Settings, str]:
     """The widget (and its title) that stands for one of our public pages."""
     parts = _split(url)
@@ -619,6 +640,9 @@ def _oembed_target(url: str) -> tuple[Settings, str]:
     if endpoint == "public.partner":
         found = content.membership(session, alliance, slug)
         return settings_from({**args, "partner": slug}, "badge"), found.partner.name
+    if endpoint in LISTINGS:
+        return _listing_target(endpoint, args, parts.query)
+    # /p/all is no page of its own (it redirects to the landing page): nothing to embed
     raise NotFound("page", url)
 
 
