@@ -153,6 +153,36 @@ def test_oembed_clamps_a_tiny_maxwidth_and_maxheight(client: FlaskClient) -> Non
 
 
 @pytest.mark.usefixtures("demo")
+def test_an_oembed_answer_depends_on_its_url_not_on_accept_language(client: FlaskClient) -> None:
+    address = f"/oembed?url={quote(BASE + '/p/' + PA)}&format=json"
+    german = client.get(address)
+    english = client.get(address, headers={"Accept-Language": "en"})
+    assert german.status_code == english.status_code == 200
+    assert german.data == english.data  # so it needs no Vary: Accept-Language
+    assert german.get_json()["provider_name"] == "Bündnisse in Niedersachsen"
+    _, body = oembed(client, f"{BASE}/p/{PA}?lang=en")
+    assert body["provider_name"] == "Alliances in Lower Saxony"  # the page's language
+
+
+@pytest.mark.usefixtures("demo")
+def test_oembed_errors_vary_on_accept_language_and_carry_the_answer_headers(
+    client: FlaskClient,
+) -> None:
+    good = client.get(f"/oembed?url={quote(BASE + '/p/' + PA)}&format=json")
+    address = f"/oembed?url={quote(BASE + '/p/unknown')}&format=json"
+    english = client.get(address, headers={"Accept-Language": "en"})
+    assert english.status_code == 404
+    assert english.get_json()["error"]["message"] == "There is no alliance “unknown”."
+    assert "Accept-Language" in english.headers.get("Vary", "")
+    for header in ("Cache-Control", "Access-Control-Allow-Origin", "Access-Control-Expose-Headers"):
+        assert english.headers[header] == good.headers[header], header
+    # with ?lang= the language is in the URL: nothing to vary on
+    fixed = client.get(address + "&lang=en", headers={"Accept-Language": "de"})
+    assert fixed.get_json()["error"]["message"] == "There is no alliance “unknown”."
+    assert "Accept-Language" not in fixed.headers.get("Vary", "")
+
+
+@pytest.mark.usefixtures("demo")
 def test_oembed_without_url_or_with_xml(client: FlaskClient) -> None:
     assert client.get("/oembed").status_code == 400
     page = quote(BASE + "/p/" + PA)

@@ -31,8 +31,8 @@ from .. import content, db
 from ..colors import WHITE, contrast, darken_until, lighten_until, readable_on
 from ..content import Filters
 from ..errors import InvalidParameter, NotFound
-from ..http import cached, external_url, framable, open_cors
-from ..i18n import LANGUAGES, force_locale, gettext
+from ..http import POLICIES, cached, external_url, framable, open_cors
+from ..i18n import LANGUAGES, force_locale, gettext, requested_language
 from ..models import Event, Membership, Partner, Project
 from ..verification import verification_url
 from ..widget_schema import DIGITS, Settings, Widget, widget, widgets
@@ -413,10 +413,16 @@ def _invalid(error: InvalidParameter) -> Response:
 
 
 def _json_error(status: int, message: str) -> Response:
-    """The oEmbed error shape (the API's): ``{"error": {"status": 404, "message": "…"}}``."""
+    """The oEmbed error shape (the API's): ``{"error": {"status": 404, "message": "…"}}``.
+
+    The message is in the request's language (``?lang=``, else Accept-Language); the CORS
+    and cache headers are those of an oEmbed answer.
+    """
     body = json.dumps({"error": {"status": status, "message": message}}, ensure_ascii=False)
     response = Response(body, status=status, mimetype="application/json")
-    response.headers["Cache-Control"] = "public, max-age=60"
+    response.headers["Cache-Control"] = POLICIES["api"]
+    if requested_language() is None:
+        response.vary.add("Accept-Language")
     return open_cors(response)
 
 
@@ -661,13 +667,15 @@ def oembed() -> Response:
     settings, title = _oembed_target(url)
     width = _bounded("maxwidth", 600, MIN_WIDTH)
     height = _bounded("maxheight", frame_height(settings), MIN_HEIGHT)
+    # all of it in the page's language, so the answer depends on the URL alone (no Vary)
     with force_locale(settings.lang):
         html = iframe_snippet(settings, width=str(width), height=height)
+        provider = site_name()
     body = {
         "version": "1.0",
         "type": "rich",
         "title": title,
-        "provider_name": site_name(),
+        "provider_name": provider,
         "provider_url": external_url("public.index"),
         "html": html,
         "width": width,
