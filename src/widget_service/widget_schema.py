@@ -89,6 +89,9 @@ class Widget:
     reads: str
     parameters: Mapping[str, Parameter]
     folder: Path = field(compare=False)
+    # the common parameters this widget does not use: checked, then ignored, so a set of
+    # data- attributes copied from another widget works (CONTRACT: "the same in every form")
+    ignored: Mapping[str, Parameter] = field(default_factory=dict)
 
     @property
     def template(self) -> str:
@@ -100,8 +103,13 @@ class Widget:
         return (self.folder / "widget.css").read_text(encoding="utf-8")
 
     def parse(self, args: Mapping[str, str]) -> Settings:
-        """Check every parameter this widget takes; others in ``args`` are ignored."""
+        """Check every parameter this widget takes and every common one it ignores.
+
+        Parameters that are neither (another widget's ``size``, a typo) are ignored unchecked.
+        """
         values = {name: spec.parse(args.get(name)) for name, spec in self.parameters.items()}
+        for name, spec in self.ignored.items():
+            spec.parse(args.get(name))
         return Settings(self, values)
 
 
@@ -188,6 +196,7 @@ def _load(folder: Path, common: Mapping[str, Mapping[str, Any]]) -> Widget:
         reads=spec["reads"],
         parameters={name: _parameter(name, merged[name]) for name in merged},
         folder=folder,
+        ignored={name: _parameter(name, common[name]) for name in common if name not in merged},
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from urllib.parse import urlencode
 
 import pytest
 from flask.testing import FlaskClient
@@ -14,6 +15,7 @@ from widget_service.colors import contrast
 from widget_service.demo import PROJECTS
 from widget_service.models import Project
 from widget_service.views.embed import readable_pair, theme_css
+from widget_service.widget_schema import widget as widget_named
 
 PA = "niedersachsen-packt-an"
 HZ = "niedersachsen-haelt-zusammen"
@@ -348,6 +350,11 @@ def test_submit_is_a_placeholder_for_now(client: FlaskClient) -> None:
         ("banner", "alliance=all&call=x", "er muss ein einzelnes Bündnis nennen", "one alliance"),
         ("banner", f"{BANNER}&size=1x1", "„size“ ist ungültig", "“size” is not valid"),
         ("badge", f"{BADGE}&style=3d", "„style“ ist ungültig", "“style” is not valid"),
+        # a common parameter the widget does not use is still checked
+        ("badge", f"{BADGE}&limit=99", "ganze Zahl von 1 bis 50", "from 1 to 50"),
+        ("banner", f"{BANNER}&layout=grid", "„layout“ ist ungültig", "“layout” is not valid"),
+        ("submit", f"alliance={PA}&partner=Not+A+Slug", "„partner“ ist ungültig", "a slug"),
+        ("partners", "field=Not+A+Slug", "„field“ ist ungültig", "it must be a slug"),
     ],
 )  # fmt: skip
 def test_bad_parameters_are_400_with_a_message_in_the_widget_language(
@@ -422,6 +429,37 @@ def test_limit_takes_ascii_digits_only(
     assert status == 400
     assert "The parameter “limit” is not valid" in htmllib.unescape(markup)
     assert 'lang="en"' in markup
+
+
+# every common parameter with a good value (CONTRACT: "the same in every form")
+COMMON_VALUES = {
+    "alliance": PA,
+    "partner": "landkreis-peine",
+    "region": "Landkreis Peine",
+    "field": "sprachfoerderung",
+    "limit": "7",
+    "theme": "dark",
+    "lang": "en",
+    "title": "Unser Bündnis",
+    "accent": "#c00000",
+    "layout": "compact",
+}
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_common_parameters_a_widget_does_not_use_are_accepted_and_ignored(
+    client: FlaskClient, form: str, name: str
+) -> None:
+    found = widget_named(name)
+    assert found is not None
+    unused = {key: value for key, value in COMMON_VALUES.items() if key in found.ignored}
+    assert set(unused) | set(found.parameters) >= set(COMMON_VALUES)
+    plain = client.get(f"/{form}/{name}?{EXAMPLES[name]}")
+    copied = client.get(f"/{form}/{name}?{EXAMPLES[name]}&{urlencode(unused)}")
+    assert copied.status_code == 200
+    assert copied.data == plain.data
 
 
 # --- the loader -----------------------------------------------------------------------------

@@ -41,6 +41,22 @@ def test_banner_and_badge_take_their_own_parameters() -> None:
     assert badge["partner"].required and "style" in badge
 
 
+def test_each_widget_checks_the_common_parameters_it_does_not_use() -> None:
+    common = {*COMMON, "layout"}
+    for item in widgets().values():
+        assert set(item.ignored) == common - set(item.parameters), item.name
+    assert set(widgets()["badge"].ignored) == {"region", "field", "limit", "title", "layout"}
+    badge = widgets()["badge"]
+    settings = badge.parse({"alliance": "a", "partner": "b", "limit": "5", "layout": "cards"})
+    assert "limit" not in settings.values and "layout" not in settings.values
+    assert settings.query() == {"alliance": "a", "partner": "b"}
+    with pytest.raises(InvalidParameter) as raised:
+        badge.parse({"alliance": "a", "partner": "b", "layout": "grid"})
+    assert raised.value.name == "layout"
+    # a parameter of another widget, or one nobody knows, is not checked
+    badge.parse({"alliance": "a", "partner": "b", "size": "1x1", "colour": "red"})
+
+
 def test_only_the_submit_form_mounts_as_an_iframe() -> None:
     assert {name for name, item in widgets().items() if item.mount == "iframe"} == {"submit"}
 
