@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import struct
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
@@ -263,6 +264,19 @@ def test_builder_shows_every_snippet_form_for_the_chosen_options(client: FlaskCl
         assert client.get(parts.path + "?" + parts.query).status_code == 200
 
 
+def image_of(client: FlaskClient, snippet: str) -> tuple[str, tuple[int, int], str]:
+    """An image snippet's URL, the PNG size it declares (checked against the image) and alt."""
+    found = re.search(r'<img src="([^"]+)" alt="([^"]+)" width="(\d+)" height="(\d+)">', snippet)
+    assert found, snippet
+    url = htmllib.unescape(found.group(1))
+    declared = (int(found.group(3)), int(found.group(4)))
+    parts = urlsplit(url)
+    image = client.get(parts.path + "?" + parts.query)
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    assert struct.unpack(">II", image.data[16:24]) == declared  # the PNG header's size
+    return url, declared, htmllib.unescape(found.group(2))
+
+
 @pytest.mark.usefixtures("demo")
 def test_builder_fills_in_what_banner_and_badge_need_and_offers_image_links(
     client: FlaskClient,
@@ -270,13 +284,37 @@ def test_builder_fills_in_what_banner_and_badge_need_and_offers_image_links(
     banner = snippets(client.get("/widgets?widget=banner").get_data(as_text=True))
     assert 'data-widget="banner" data-alliance="' in banner["loader"]
     assert "data-call=" in banner["loader"]
-    assert re.search(r'<img src="http://localhost/banner/[a-z-]+/[a-z-]+\.png"', banner["image"])
+    url, size, _ = image_of(client, banner["image"])
+    assert re.fullmatch(rf"{BASE}/banner/[a-z-]+/[a-z-]+\.png\?size=300x250", url)
+    assert size == (300, 250)
     badge = snippets(
         client.get(f"/widgets?widget=badge&alliance={PA}&style=flat").get_data(as_text=True)
     )
-    image = rf'<img src="{BASE}/badge/{PA}/[a-z-]+\.svg\?style=flat" alt="[^"]+: Mitglied'
-    assert re.search(image, badge["image"])
+    url, _, alt = image_of(client, badge["image"])
+    assert re.fullmatch(rf"{BASE}/badge/{PA}/[a-z-]+\.png\?style=flat", url)
+    assert alt.startswith("Mitgliedsbadge: ")
     assert 'data-style="flat"' in badge["loader"]
+
+
+@pytest.mark.usefixtures("demo")
+def test_image_links_are_pngs_in_the_chosen_size_theme_and_language(client: FlaskClient) -> None:
+    query = f"widget=banner&alliance={PA}&call=partner-werden&size=160x600&language=en"
+    banner = snippets(client.get(f"/widgets?{query}").get_data(as_text=True))
+    url, size, alt = image_of(client, banner["image"])
+    assert url == f"{BASE}/banner/{PA}/partner-werden.png?size=160x600&lang=en"
+    assert size == (160, 600) and alt.startswith("Werden Sie Bündnispartner!")
+    query = f"widget=badge&alliance={PA}&partner=landkreis-peine&theme=dark&language=en"
+    badge = snippets(client.get(f"/widgets?{query}").get_data(as_text=True))
+    url, size, alt = image_of(client, badge["image"])
+    assert url == f"{BASE}/badge/{PA}/landkreis-peine.png?style=seal&theme=dark&lang=en"
+    assert alt == "Membership badge: Landkreis Peine in the alliance “Niedersachsen packt an”"
+    assert 'href="http://localhost/verify/' in badge["image"]
+    # an ended call: the image says so and links to the alliance, and so does the snippet
+    query = "widget=banner&alliance=niedersachsen-haelt-zusammen&call=impfaktion-2021"
+    ended = snippets(client.get(f"/widgets?{query}").get_data(as_text=True))
+    _, _, alt = image_of(client, ended["image"])
+    assert alt.endswith("Dieser Aufruf ist beendet.")
+    assert f'<a href="{BASE}/p/niedersachsen-haelt-zusammen">' in ended["image"]
 
 
 @pytest.mark.usefixtures("demo")

@@ -19,7 +19,7 @@ from .. import content, db
 from ..content import Filters
 from ..errors import InvalidParameter, NotFound
 from ..http import cached
-from ..i18n import lazy_gettext
+from ..i18n import force_locale, lazy_gettext
 from ..widget_schema import ALL, Settings, widgets
 from .embed import (
     READERS,
@@ -77,6 +77,12 @@ def _widget_args(session: Session, name: str) -> dict[str, str]:
 
 
 def _snippets(settings: Settings) -> dict[str, Any]:
+    # in the widget's language (image alt texts), not the page's
+    with force_locale(settings.lang):
+        return _snippets_in_language(settings)
+
+
+def _snippets_in_language(settings: Settings) -> dict[str, Any]:
     return {
         "loader": loader_snippet(settings),
         "iframe": iframe_snippet(settings),

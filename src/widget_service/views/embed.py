@@ -34,8 +34,10 @@ from ..errors import InvalidParameter, NotFound
 from ..http import POLICIES, cached, external_url, framable, open_cors
 from ..i18n import LANGUAGES, force_locale, gettext, requested_language
 from ..models import Event, Membership, Partner, Project
+from ..timeutil import today
 from ..verification import verification_url
 from ..widget_schema import DIGITS, Settings, Widget, widget, widgets
+from .badges import badge_snippets
 from .errors import invalid_parameter_message, not_found_message
 from .helpers import site_name
 
@@ -501,29 +503,53 @@ def iframe_snippet(settings: Settings, width: str = "100%", height: int | None =
     )
 
 
+def _image_query(settings: Settings, **values: str) -> dict[str, str]:
+    """What an image URL takes besides its path: ``lang`` only when it is not German."""
+    return {**values, **({"lang": settings.lang} if settings.lang != "de" else {})}
+
+
 def image_snippet(settings: Settings) -> str | None:
-    """A plain image link (banners and badges): for newsletters and pages without scripts."""
+    """A PNG image link (banners and badges): for newsletters, whose e-mail programs run no
+    scripts and (Outlook, Gmail) show no SVG. Size and language are the widget's."""
     alliance = settings.alliance
     if settings.widget.name == "banner" and alliance:
         call = content.call_by_slug(db.session(), alliance, settings.text("call") or "")
-        width, height = (settings.text("size") or "300x250").split("x")
-        image = f"{service_base()}/banner/{alliance}/{call.slug}.png"
+        size = settings.text("size") or "300x250"
+        width, height = size.split("x")
+        image = external_url(
+            "badges.banner",
+            alliance=alliance,
+            call=call.slug,
+            fmt="png",
+            **_image_query(settings, size=size),
+        )
         target = call.button_link or external_url("public.alliance_page", alliance=alliance)
         alt = call.title + (f": {call.tagline}" if call.tagline else "")
+        if call.ends is not None and call.ends < today():
+            # the image says so (views.badges.call_banner) and links to the alliance
+            target = external_url("public.alliance_page", alliance=alliance)
+            alt = f"{call.title} – {gettext('This call has ended.')}"
         return (
-            f'<a href="{_attr(target)}"><img src="{image}" alt="{_attr(alt)}" '
+            f'<a href="{_attr(target)}"><img src="{_attr(image)}" alt="{_attr(alt)}" '
             f'width="{width}" height="{height}"></a>'
         )
     if settings.widget.name == "badge" and alliance:
         found = content.membership(db.session(), alliance, settings.text("partner") or "")
         style = settings.text("style") or "seal"
-        image = f"{service_base()}/badge/{alliance}/{found.partner.slug}.svg?style={style}"
-        alt = gettext(
-            "%(partner)s: member of %(alliance)s",
-            partner=found.partner.name,
-            alliance=found.alliance.name,
+        # the images know light and dark; "auto" cannot follow a reader's setting in e-mail
+        theme = {"theme": "dark"} if settings.text("theme") == "dark" else {}
+        image = external_url(
+            "badges.badge",
+            alliance=alliance,
+            partner=found.partner.slug,
+            fmt="png",
+            **_image_query(settings, style=style, **theme),
         )
-        return f'<a href="{_attr(badge_link(found))}"><img src="{image}" alt="{_attr(alt)}"></a>'
+        shown = next(item for item in badge_snippets(found, settings.lang) if item.style == style)
+        return (
+            f'<a href="{_attr(badge_link(found))}"><img src="{_attr(image)}" '
+            f'alt="{_attr(shown.alt)}" width="{shown.width}" height="{shown.height}"></a>'
+        )
     return None
 
 
