@@ -317,6 +317,38 @@ def test_image_links_are_pngs_in_the_chosen_size_theme_and_language(client: Flas
     assert f'<a href="{BASE}/p/niedersachsen-haelt-zusammen">' in ended["image"]
 
 
+def answered_widget(client: FlaskClient, oembed_address: str) -> str:
+    """The widget URL an oEmbed URL of a snippet answers with."""
+    parts = urlsplit(oembed_address.strip())
+    response = client.get(parts.path + "?" + parts.query)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return iframe_src(response.get_json()["html"])
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize("name", ["projects", "events", "partners", "banner", "badge", "submit"])
+def test_every_snippet_speaks_the_widget_language_not_the_page_language(
+    client: FlaskClient, name: str
+) -> None:
+    # the widget in English on a German page
+    markup = client.get(f"/widgets?widget={name}&language=en").get_data(as_text=True)
+    assert '<html lang="de">' in markup
+    found = snippets(markup)
+    assert 'data-lang="en"' in found["loader"]
+    assert "?lang=en" in found["loader"].split("<a href=")[1]  # the link without JavaScript
+    assert "lang=en" in iframe_src(found["iframe"]) and "lang=en" in found["fragment"]
+    assert "lang=en" in answered_widget(client, found["oembed"])
+    preview = re.search(r'<iframe class="preview" src="([^"]+)"', markup)
+    assert preview and "lang=en" in htmllib.unescape(preview.group(1))
+    # an English page builds a German widget: ?lang=en stays with the page
+    markup = client.get(f"/widgets?widget={name}&lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in markup
+    found = snippets(markup)
+    for form in ("loader", "iframe", "fragment", "oembed"):
+        assert not re.search(r"[?&;]lang=|data-lang|lang%3D", found[form]), form
+    assert "lang=en" not in answered_widget(client, found["oembed"])
+
+
 @pytest.mark.usefixtures("demo")
 def test_builder_shows_only_the_options_of_the_chosen_widget(client: FlaskClient) -> None:
     markup = client.get("/widgets?widget=banner").get_data(as_text=True)

@@ -483,12 +483,9 @@ def loader_snippet(settings: Settings) -> str:
     attributes = "".join(
         f' data-{name}="{_attr(value)}"' for name, value in settings.query().items()
     )
-    fallback = external_url("public.index")
-    if settings.alliance:
-        fallback = external_url("public.alliance_page", alliance=settings.alliance)
     return (
         f'<div data-widget="{settings.widget.name}"{attributes}>'
-        f'<a href="{_attr(fallback)}">{_attr(frame_title(settings))}</a></div>\n'
+        f'<a href="{_attr(page_for(settings))}">{_attr(frame_title(settings))}</a></div>\n'
         f'<script async src="{service_base()}/embed.js"></script>'
     )
 
@@ -554,17 +551,22 @@ def image_snippet(settings: Settings) -> str | None:
 
 
 def page_for(settings: Settings) -> str:
-    """The public page a widget stands for (what its oEmbed URL points at)."""
-    alliance = settings.alliance
+    """The public page a widget stands for, in the widget's language: what its oEmbed URL
+    points at (and oEmbed answers with this widget again) and where its loader snippet links."""
+    name, alliance, item = settings.widget.name, settings.alliance, settings.text("item")
+    if alliance and name == "badge" and settings.text("partner"):
+        return _item_url(
+            "public.partner", settings, alliance=alliance, slug=settings.text("partner")
+        )
+    if alliance and item and name in ("projects", "events"):
+        endpoint = "public.project" if name == "projects" else "public.event"
+        return _item_url(endpoint, settings, alliance=alliance, slug=item)
+    for endpoint, (listed, filters) in LISTINGS.items():
+        if listed == name:
+            return _listing_url(endpoint, settings, *filters)
     if alliance is None:
-        return external_url("public.index")
-    if settings.widget.name == "badge" and settings.text("partner"):
-        return external_url("public.partner", alliance=alliance, slug=settings.text("partner"))
-    item = settings.text("item")
-    if item and settings.widget.name in ("projects", "events"):
-        endpoint = "public.project" if settings.widget.name == "projects" else "public.event"
-        return external_url(endpoint, alliance=alliance, slug=item)
-    return external_url("public.alliance_page", alliance=alliance)
+        return _item_url("public.index", settings)
+    return _item_url("public.alliance_page", settings, alliance=alliance)
 
 
 def oembed_url(page: str) -> str:
