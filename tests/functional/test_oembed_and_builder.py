@@ -350,6 +350,21 @@ def test_every_snippet_speaks_the_widget_language_not_the_page_language(
 
 
 @pytest.mark.usefixtures("demo")
+def test_every_option_the_builder_offers_for_a_badge_works(client: FlaskClient) -> None:
+    markup = client.get(f"/widgets?widget=badge&alliance={PA}").get_data(as_text=True)
+    select = re.search(r'<select id="b-style".*?</select>', markup, flags=re.DOTALL)
+    assert select
+    styles = re.findall(r'<option value="([a-z]+)"', select.group(0))
+    assert styles == ["flat", "seal"]
+    assert "Siegel" in select.group(0)
+    for style in styles:
+        response = client.get(f"/widgets?widget=badge&alliance={PA}&style={style}")
+        assert response.status_code == 200, style
+        loader = snippets(response.get_data(as_text=True))["loader"]
+        assert (f'data-style="{style}"' in loader) == (style == "flat")  # seal: the default
+
+
+@pytest.mark.usefixtures("demo")
 def test_builder_shows_only_the_options_of_the_chosen_widget(client: FlaskClient) -> None:
     markup = client.get("/widgets?widget=banner").get_data(as_text=True)
     shown = r'<div class="field" data-widgets="[^"]*">\s*<label for="b-([a-z]+)"'

@@ -46,7 +46,9 @@ CHOICE_LABELS = {
     "list": lazy_gettext("List"),
     "cards": lazy_gettext("Cards"),
     "compact": lazy_gettext("Compact"),
-    "standard": lazy_gettext("Standard"),
+    # the badge styles, named as on the partner pages' badge snippets
+    "flat": lazy_gettext("Small badge"),
+    "seal": lazy_gettext("Seal"),
     "de": "Deutsch",
     "en": "English",
 }
