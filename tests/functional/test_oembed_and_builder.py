@@ -5,10 +5,20 @@ from __future__ import annotations
 import html as htmllib
 import re
 import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from widget_service import db
+from widget_service.models import Channel
+from widget_service.operations import import_document
 
 PA = "niedersachsen-packt-an"
 HZ = "niedersachsen-haelt-zusammen"
@@ -362,6 +372,45 @@ def test_every_option_the_builder_offers_for_a_badge_works(client: FlaskClient) 
         assert response.status_code == 200, style
         loader = snippets(response.get_data(as_text=True))["loader"]
         assert (f'data-style="{style}"' in loader) == (style == "flat")  # seal: the default
+
+
+@contextmanager
+def count_queries(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements run while the block runs (as in test_feeds.py)."""
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine()
+
+    def record(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize("name", ["projects", "banner", "badge"])
+def test_the_builder_needs_no_query_per_alliance(
+    app: Flask, client: FlaskClient, demo: Session, name: str
+) -> None:
+    with count_queries(app) as before:
+        assert client.get(f"/widgets?widget={name}").status_code == 200
+    more = [f"weiteres-buendnis-{number}" for number in range(4)]
+    document = {
+        # named after the demo alliances, so the builder still picks the same first one
+        "alliances": [{"slug": slug, "name": f"Zusammen {slug}"} for slug in more],
+        "calls": [
+            {"alliance": slug, "slug": "aufruf", "title": "Aufruf", "starts": "2020-01-01"}
+            for slug in more
+        ],
+    }
+    import_document(demo, document, Channel.IMPORT)
+    with count_queries(app) as after:
+        markup = client.get(f"/widgets?widget={name}").get_data(as_text=True)
+    assert markup.count('<option value="aufruf"') == len(more)  # every alliance's call listed
+    assert len(after) == len(before), after
 
 
 @pytest.mark.usefixtures("demo")
