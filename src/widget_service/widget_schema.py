@@ -22,8 +22,11 @@ FOLDER = Path(__file__).parent / "widgets"
 ALL = "all"
 TYPES = ("alliance", "slug", "text", "integer", "choice", "color")
 MOUNTS = ("shadow", "iframe")
-NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# fullmatch, never "$": "$" also matches before a trailing newline
+NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+# ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() refuses or reads
+DIGITS = re.compile(r"[0-9]{1,6}")
 MAX_SLUG = 80
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -53,7 +56,7 @@ class Parameter:
                 raise InvalidParameter(self.name, "required")
             return self.default
         if self.type == "integer":
-            if not text.isdigit() or not self.low <= int(text) <= self.high:
+            if not DIGITS.fullmatch(text) or not self.low <= int(text) <= self.high:
                 raise InvalidParameter(self.name, "range", low=self.low, high=self.high)
             return int(text)
         if self.type == "choice":
@@ -68,7 +71,7 @@ class Parameter:
             if len(text) > self.max_length:
                 raise InvalidParameter(self.name, "too_long")
             return text
-        if len(text) > MAX_SLUG or not SLUG.match(text):
+        if len(text) > MAX_SLUG or not SLUG.fullmatch(text):
             raise InvalidParameter(self.name, "slug")
         if self.type == "alliance" and text == ALL and not self.allow_all:
             raise InvalidParameter(self.name, "one_alliance")
@@ -86,6 +89,9 @@ class Widget:
     reads: str
     parameters: Mapping[str, Parameter]
     folder: Path = field(compare=False)
+    # the common parameters this widget does not use: checked, then ignored, so a set of
+    # data- attributes copied from another widget works (CONTRACT: "the same in every form")
+    ignored: Mapping[str, Parameter] = field(default_factory=dict)
 
     @property
     def template(self) -> str:
@@ -97,8 +103,13 @@ class Widget:
         return (self.folder / "widget.css").read_text(encoding="utf-8")
 
     def parse(self, args: Mapping[str, str]) -> Settings:
-        """Check every parameter this widget takes; others in ``args`` are ignored."""
+        """Check every parameter this widget takes and every common one it ignores.
+
+        Parameters that are neither (another widget's ``size``, a typo) are ignored unchecked.
+        """
         values = {name: spec.parse(args.get(name)) for name, spec in self.parameters.items()}
+        for name, spec in self.ignored.items():
+            spec.parse(args.get(name))
         return Settings(self, values)
 
 
@@ -185,6 +196,7 @@ def _load(folder: Path, common: Mapping[str, Mapping[str, Any]]) -> Widget:
         reads=spec["reads"],
         parameters={name: _parameter(name, merged[name]) for name in merged},
         folder=folder,
+        ignored={name: _parameter(name, common[name]) for name in common if name not in merged},
     )
 
 
@@ -195,7 +207,7 @@ def widgets(folder: Path = FOLDER) -> dict[str, Widget]:
         common = tomllib.load(handle)
     found = {}
     for path in sorted(folder.iterdir()):
-        if path.is_dir() and (path / "widget.toml").is_file() and NAME.match(path.name):
+        if path.is_dir() and (path / "widget.toml").is_file() and NAME.fullmatch(path.name):
             found[path.name] = _load(path, common)
     return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html as htmllib
 import re
+from urllib.parse import urlencode
 
 import pytest
 from flask.testing import FlaskClient
@@ -16,6 +17,7 @@ from widget_service.demo import PROJECTS
 from widget_service.models import Call, Project
 from widget_service.timeutil import today
 from widget_service.views.embed import readable_pair, theme_css
+from widget_service.widget_schema import widget as widget_named
 
 PA = "niedersachsen-packt-an"
 HZ = "niedersachsen-haelt-zusammen"
@@ -359,6 +361,11 @@ def test_submit_is_a_placeholder_for_now(client: FlaskClient) -> None:
         ("banner", "alliance=all&call=x", "er muss ein einzelnes Bündnis nennen", "one alliance"),
         ("banner", f"{BANNER}&size=1x1", "„size“ ist ungültig", "“size” is not valid"),
         ("badge", f"{BADGE}&style=3d", "„style“ ist ungültig", "“style” is not valid"),
+        # a common parameter the widget does not use is still checked
+        ("badge", f"{BADGE}&limit=99", "ganze Zahl von 1 bis 50", "from 1 to 50"),
+        ("banner", f"{BANNER}&layout=grid", "„layout“ ist ungültig", "“layout” is not valid"),
+        ("submit", f"alliance={PA}&partner=Not+A+Slug", "„partner“ ist ungültig", "a slug"),
+        ("partners", "field=Not+A+Slug", "„field“ ist ungültig", "it must be a slug"),
     ],
 )  # fmt: skip
 def test_bad_parameters_are_400_with_a_message_in_the_widget_language(
@@ -419,6 +426,51 @@ def test_garbage_never_causes_a_500(client: FlaskClient, query: str) -> None:
         for widget in EXAMPLES:
             status = client.get(f"/{form}/{widget}?{query}").status_code
             assert status in (200, 400, 404), (form, widget, query, status)
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize("digit", ["%C2%B2", "%D9%A3", "%EF%BC%91"])  # ², ٣ (Arabic-Indic), １
+@pytest.mark.parametrize(
+    ("form", "widget"), [("embed", "projects"), ("fragment", "events"), ("fragment", "partners")]
+)
+def test_limit_takes_ascii_digits_only(
+    client: FlaskClient, form: str, widget: str, digit: str
+) -> None:
+    status, markup = get(client, form, widget, f"limit={digit}&lang=en")
+    assert status == 400
+    assert "The parameter “limit” is not valid" in htmllib.unescape(markup)
+    assert 'lang="en"' in markup
+
+
+# every common parameter with a good value (CONTRACT: "the same in every form")
+COMMON_VALUES = {
+    "alliance": PA,
+    "partner": "landkreis-peine",
+    "region": "Landkreis Peine",
+    "field": "sprachfoerderung",
+    "limit": "7",
+    "theme": "dark",
+    "lang": "en",
+    "title": "Unser Bündnis",
+    "accent": "#c00000",
+    "layout": "compact",
+}
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_common_parameters_a_widget_does_not_use_are_accepted_and_ignored(
+    client: FlaskClient, form: str, name: str
+) -> None:
+    found = widget_named(name)
+    assert found is not None
+    unused = {key: value for key, value in COMMON_VALUES.items() if key in found.ignored}
+    assert set(unused) | set(found.parameters) >= set(COMMON_VALUES)
+    plain = client.get(f"/{form}/{name}?{EXAMPLES[name]}")
+    copied = client.get(f"/{form}/{name}?{EXAMPLES[name]}&{urlencode(unused)}")
+    assert copied.status_code == 200
+    assert copied.data == plain.data
 
 
 # --- the loader -----------------------------------------------------------------------------

@@ -41,6 +41,22 @@ def test_banner_and_badge_take_their_own_parameters() -> None:
     assert badge["partner"].required and "style" in badge
 
 
+def test_each_widget_checks_the_common_parameters_it_does_not_use() -> None:
+    common = {*COMMON, "layout"}
+    for item in widgets().values():
+        assert set(item.ignored) == common - set(item.parameters), item.name
+    assert set(widgets()["badge"].ignored) == {"region", "field", "limit", "title", "layout"}
+    badge = widgets()["badge"]
+    settings = badge.parse({"alliance": "a", "partner": "b", "limit": "5", "layout": "cards"})
+    assert "limit" not in settings.values and "layout" not in settings.values
+    assert settings.query() == {"alliance": "a", "partner": "b"}
+    with pytest.raises(InvalidParameter) as raised:
+        badge.parse({"alliance": "a", "partner": "b", "layout": "grid"})
+    assert raised.value.name == "layout"
+    # a parameter of another widget, or one nobody knows, is not checked
+    badge.parse({"alliance": "a", "partner": "b", "size": "1x1", "colour": "red"})
+
+
 def test_only_the_submit_form_mounts_as_an_iframe() -> None:
     assert {name for name, item in widgets().items() if item.mount == "iframe"} == {"submit"}
 
@@ -86,6 +102,10 @@ def test_values_are_checked_and_kept() -> None:
         ("projects", {"limit": "51"}, "limit", "range"),
         ("projects", {"limit": "five"}, "limit", "range"),
         ("projects", {"limit": "-3"}, "limit", "range"),
+        # isdigit() is true for these, but int() refuses "²" and reads "٣" and "１"
+        ("projects", {"limit": "²"}, "limit", "range"),
+        ("projects", {"limit": "٣"}, "limit", "range"),
+        ("projects", {"limit": "１"}, "limit", "range"),
         ("projects", {"theme": "pink"}, "theme", "choice"),
         ("projects", {"lang": "fr"}, "lang", "choice"),
         ("projects", {"layout": "grid"}, "layout", "choice"),
@@ -129,6 +149,23 @@ def test_a_bad_default_in_a_definition_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(InvalidParameter):
         widgets(tmp_path)
+
+
+def _definition(folder: Path) -> None:
+    folder.mkdir()
+    (folder / "widget.html").write_text("")
+    (folder / "widget.css").write_text("")
+    (folder / "widget.toml").write_text(
+        'label = {de = "x", en = "x"}\ndescription = {de = "x", en = "x"}\n'
+        'mount = "shadow"\nreads = "projects"\ncommon = []\n'
+    )
+
+
+def test_a_folder_name_with_a_trailing_newline_is_no_widget(tmp_path: Path) -> None:
+    (tmp_path / "common.toml").write_text("")
+    _definition(tmp_path / "clock")
+    _definition(tmp_path / "clock\n")
+    assert list(widgets(tmp_path)) == ["clock"]
 
 
 def test_the_real_definitions_folder_is_inside_the_package() -> None:

@@ -7,7 +7,7 @@ language is the form field ``language`` (``lang=`` stays the language of this pa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +19,8 @@ from .. import content, db
 from ..content import Filters
 from ..errors import InvalidParameter, NotFound
 from ..http import cached
-from ..i18n import lazy_gettext
+from ..i18n import force_locale, lazy_gettext
+from ..models import Alliance, Call
 from ..widget_schema import ALL, Settings, widgets
 from .embed import (
     READERS,
@@ -46,13 +47,28 @@ CHOICE_LABELS = {
     "list": lazy_gettext("List"),
     "cards": lazy_gettext("Cards"),
     "compact": lazy_gettext("Compact"),
-    "standard": lazy_gettext("Standard"),
+    # the badge styles, named as on the partner pages' badge snippets
+    "flat": lazy_gettext("Small badge"),
+    "seal": lazy_gettext("Seal"),
     "de": "Deutsch",
     "en": "English",
 }
 
 
-def _widget_args(session: Session, name: str) -> dict[str, str]:
+def _calls_by_alliance(session: Session, alliances: Sequence[Alliance]) -> dict[str, list[Call]]:
+    """The current calls of every alliance, newest first, from one query."""
+    calls: dict[str, list[Call]] = {alliance.slug: [] for alliance in alliances}
+    for call in content.current_calls(session, None):
+        calls.setdefault(call.alliance.slug, []).append(call)
+    return calls
+
+
+def _widget_args(
+    session: Session,
+    name: str,
+    alliances: Sequence[Alliance],
+    calls: Mapping[str, Sequence[Call]],
+) -> dict[str, str]:
     """The form's values as widget parameters, with what a widget needs filled in."""
     args = {key: value for key, value in request.args.items() if value.strip()}
     args.pop("lang", None)
@@ -60,15 +76,13 @@ def _widget_args(session: Session, name: str) -> dict[str, str]:
         args["lang"] = args.pop("language")
     parameters = find_widget(name).parameters
     one = "alliance" in parameters and not parameters["alliance"].allow_all
-    if one and args.get("alliance", ALL) == ALL:
-        first = content.all_alliances(session)[:1]
-        if first:
-            args["alliance"] = first[0].slug
+    if one and args.get("alliance", ALL) == ALL and alliances:
+        args["alliance"] = alliances[0].slug
     alliance = args.get("alliance")
     if "call" in parameters and not args.get("call") and alliance and alliance != ALL:
-        calls = content.current_calls(session, alliance)
-        if calls:
-            args["call"] = calls[0].slug
+        running = calls.get(alliance)
+        if running:
+            args["call"] = running[0].slug
     if name == "badge" and not args.get("partner") and alliance and alliance != ALL:
         partners = content.active_partners(session, Filters(alliance=alliance, limit=1))
         if partners:
@@ -77,6 +91,12 @@ def _widget_args(session: Session, name: str) -> dict[str, str]:
 
 
 def _snippets(settings: Settings) -> dict[str, Any]:
+    # in the widget's language (image alt texts), not the page's
+    with force_locale(settings.lang):
+        return _snippets_in_language(settings)
+
+
+def _snippets_in_language(settings: Settings) -> dict[str, Any]:
     return {
         "loader": loader_snippet(settings),
         "iframe": iframe_snippet(settings),
@@ -101,18 +121,19 @@ def _typed(args: Mapping[str, str]) -> dict[str, str]:
 def builder() -> Response:
     session = db.session()
     name = request.args.get("widget") or DEFAULT_WIDGET
+    alliances = content.all_alliances(session)
+    calls = _calls_by_alliance(session, alliances)
     status, error, settings, snippets = 200, None, None, None
     try:
         if name not in widgets():
             raise InvalidParameter("widget", "choice", options=", ".join(widgets()))
-        settings = find_widget(name).parse(_widget_args(session, name))
+        settings = find_widget(name).parse(_widget_args(session, name, alliances, calls))
         READERS[settings.widget.reads](session, settings)  # an unknown slug shows here
         snippets = _snippets(settings)
     except InvalidParameter as problem:
         status, error = 400, invalid_parameter_message(problem)
     except NotFound as missing:
         status, error = 404, not_found_message(missing)
-    alliances = content.all_alliances(session)
     chosen = find_widget(name) if name in widgets() else find_widget(DEFAULT_WIDGET)
     uses: dict[str, list[str]] = {}
     defaults: dict[str, object] = {}
@@ -132,7 +153,7 @@ def builder() -> Response:
         alliances=alliances,
         partners=content.active_partners(session, Filters(limit=1000)),
         regions=content.regions(session),
-        calls={a.slug: content.current_calls(session, a.slug) for a in alliances},
+        calls=calls,
         choice_labels={key: str(label) for key, label in CHOICE_LABELS.items()},
         error=error,
         snippets=snippets,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from flask import Blueprint, current_app, g, render_template, request
 from markupsafe import Markup
@@ -31,11 +31,13 @@ from .. import content, db
 from ..colors import WHITE, contrast, darken_until, lighten_until, readable_on
 from ..content import Filters
 from ..errors import InvalidParameter, NotFound
-from ..http import cached, external_url, framable, open_cors
-from ..i18n import LANGUAGES, force_locale, gettext
+from ..http import POLICIES, cached, external_url, framable, open_cors
+from ..i18n import LANGUAGES, force_locale, gettext, requested_language
 from ..models import Event, Membership, Partner, Project
+from ..timeutil import today
 from ..verification import verification_url
-from ..widget_schema import Settings, Widget, widget, widgets
+from ..widget_schema import DIGITS, Settings, Widget, widget, widgets
+from .badges import badge_snippets
 from .errors import invalid_parameter_message, not_found_message
 from .helpers import site_name
 
@@ -413,10 +415,16 @@ def _invalid(error: InvalidParameter) -> Response:
 
 
 def _json_error(status: int, message: str) -> Response:
-    """The oEmbed error shape (the API's): ``{"error": {"status": 404, "message": "…"}}``."""
+    """The oEmbed error shape (the API's): ``{"error": {"status": 404, "message": "…"}}``.
+
+    The message is in the request's language (``?lang=``, else Accept-Language); the CORS
+    and cache headers are those of an oEmbed answer.
+    """
     body = json.dumps({"error": {"status": status, "message": message}}, ensure_ascii=False)
     response = Response(body, status=status, mimetype="application/json")
-    response.headers["Cache-Control"] = "public, max-age=60"
+    response.headers["Cache-Control"] = POLICIES["api"]
+    if requested_language() is None:
+        response.vary.add("Accept-Language")
     return open_cors(response)
 
 
@@ -475,12 +483,9 @@ def loader_snippet(settings: Settings) -> str:
     attributes = "".join(
         f' data-{name}="{_attr(value)}"' for name, value in settings.query().items()
     )
-    fallback = external_url("public.index")
-    if settings.alliance:
-        fallback = external_url("public.alliance_page", alliance=settings.alliance)
     return (
         f'<div data-widget="{settings.widget.name}"{attributes}>'
-        f'<a href="{_attr(fallback)}">{_attr(frame_title(settings))}</a></div>\n'
+        f'<a href="{_attr(page_for(settings))}">{_attr(frame_title(settings))}</a></div>\n'
         f'<script async src="{service_base()}/embed.js"></script>'
     )
 
@@ -495,44 +500,73 @@ def iframe_snippet(settings: Settings, width: str = "100%", height: int | None =
     )
 
 
+def _image_query(settings: Settings, **values: str) -> dict[str, str]:
+    """What an image URL takes besides its path: ``lang`` only when it is not German."""
+    return {**values, **({"lang": settings.lang} if settings.lang != "de" else {})}
+
+
 def image_snippet(settings: Settings) -> str | None:
-    """A plain image link (banners and badges): for newsletters and pages without scripts."""
+    """A PNG image link (banners and badges): for newsletters, whose e-mail programs run no
+    scripts and (Outlook, Gmail) show no SVG. Size and language are the widget's."""
     alliance = settings.alliance
     if settings.widget.name == "banner" and alliance:
         call = content.call_by_slug(db.session(), alliance, settings.text("call") or "")
-        width, height = (settings.text("size") or "300x250").split("x")
-        image = f"{service_base()}/banner/{alliance}/{call.slug}.png"
+        size = settings.text("size") or "300x250"
+        width, height = size.split("x")
+        image = external_url(
+            "badges.banner",
+            alliance=alliance,
+            call=call.slug,
+            fmt="png",
+            **_image_query(settings, size=size),
+        )
         target = call.button_link or external_url("public.alliance_page", alliance=alliance)
         alt = call.title + (f": {call.tagline}" if call.tagline else "")
+        if call.ends is not None and call.ends < today():
+            # the image says so (views.badges.call_banner) and links to the alliance
+            target = external_url("public.alliance_page", alliance=alliance)
+            alt = f"{call.title} – {gettext('This call has ended.')}"
         return (
-            f'<a href="{_attr(target)}"><img src="{image}" alt="{_attr(alt)}" '
+            f'<a href="{_attr(target)}"><img src="{_attr(image)}" alt="{_attr(alt)}" '
             f'width="{width}" height="{height}"></a>'
         )
     if settings.widget.name == "badge" and alliance:
         found = content.membership(db.session(), alliance, settings.text("partner") or "")
         style = settings.text("style") or "seal"
-        image = f"{service_base()}/badge/{alliance}/{found.partner.slug}.svg?style={style}"
-        alt = gettext(
-            "%(partner)s: member of %(alliance)s",
-            partner=found.partner.name,
-            alliance=found.alliance.name,
+        # the images know light and dark; "auto" cannot follow a reader's setting in e-mail
+        theme = {"theme": "dark"} if settings.text("theme") == "dark" else {}
+        image = external_url(
+            "badges.badge",
+            alliance=alliance,
+            partner=found.partner.slug,
+            fmt="png",
+            **_image_query(settings, style=style, **theme),
         )
-        return f'<a href="{_attr(badge_link(found))}"><img src="{image}" alt="{_attr(alt)}"></a>'
+        shown = next(item for item in badge_snippets(found, settings.lang) if item.style == style)
+        return (
+            f'<a href="{_attr(badge_link(found))}"><img src="{_attr(image)}" '
+            f'alt="{_attr(shown.alt)}" width="{shown.width}" height="{shown.height}"></a>'
+        )
     return None
 
 
 def page_for(settings: Settings) -> str:
-    """The public page a widget stands for (what its oEmbed URL points at)."""
-    alliance = settings.alliance
+    """The public page a widget stands for, in the widget's language: what its oEmbed URL
+    points at (and oEmbed answers with this widget again) and where its loader snippet links."""
+    name, alliance, item = settings.widget.name, settings.alliance, settings.text("item")
+    if alliance and name == "badge" and settings.text("partner"):
+        return _item_url(
+            "public.partner", settings, alliance=alliance, slug=settings.text("partner")
+        )
+    if alliance and item and name in ("projects", "events"):
+        endpoint = "public.project" if name == "projects" else "public.event"
+        return _item_url(endpoint, settings, alliance=alliance, slug=item)
+    for endpoint, (listed, filters) in LISTINGS.items():
+        if listed == name:
+            return _listing_url(endpoint, settings, *filters)
     if alliance is None:
-        return external_url("public.index")
-    if settings.widget.name == "badge" and settings.text("partner"):
-        return external_url("public.partner", alliance=alliance, slug=settings.text("partner"))
-    item = settings.text("item")
-    if item and settings.widget.name in ("projects", "events"):
-        endpoint = "public.project" if settings.widget.name == "projects" else "public.event"
-        return external_url(endpoint, alliance=alliance, slug=item)
-    return external_url("public.alliance_page", alliance=alliance)
+        return _item_url("public.index", settings)
+    return _item_url("public.alliance_page", settings, alliance=alliance)
 
 
 def oembed_url(page: str) -> str:
@@ -546,20 +580,75 @@ def _attr(value: str) -> str:
 # --- oEmbed -------------------------------------------------------------------------------
 
 
-def _bounded(name: str, default: int) -> int:
+# the narrowest banner is 160 px wide and the shortest 90 px tall: a smaller frame has no
+# room for a line of text and a button, so a smaller maxwidth/maxheight gets these instead
+MIN_WIDTH = 160
+MIN_HEIGHT = 90
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _bounded(name: str, default: int, least: int) -> int:
     raw = request.args.get(name, "")
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+    if not DIGITS.fullmatch(raw) or not 1 <= int(raw) <= 10_000:
         raise InvalidParameter(name, "range", low=1, high=10_000)
-    return min(int(raw), default)
+    return max(least, min(int(raw), default))
+
+
+def _split(url: str) -> SplitResult | None:
+    """``url`` split, or ``None`` when it is no URL at all (``http://[::1``, a bad port)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        return None
+    return parts
+
+
+def _port(parts: SplitResult) -> int | None:
+    """The explicit port, with its scheme's default port counted as none."""
+    port = parts.port
+    return None if port == DEFAULT_PORTS.get(parts.scheme.lower()) else port
+
+
+def _same_site(parts: SplitResult, ours: SplitResult) -> bool:
+    """Whether ``parts`` names this service: the host in any case, default ports spelled or not.
+
+    Without a port, http and https both count: the same site behind a proxy that adds TLS.
+    """
+    if parts.scheme.lower() not in DEFAULT_PORTS or not parts.hostname:
+        return False
+    same_host = parts.hostname.lower() == (ours.hostname or "").lower()
+    return same_host and _port(parts) == _port(ours)
+
+
+# listing pages and the widget that shows the same list, with the page filters it takes
+LISTINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "public.projects": ("projects", ("partner", "region", "field")),
+    "public.events": ("events", ("partner", "region", "field")),
+    "public.partners": ("partners", ("region", "kind")),
+}
+
+
+def _listing_target(endpoint: str, args: dict[str, str], query: str) -> tuple[Settings, str]:
+    """The list widget for a listing page (``/p/<alliance>/projects?region=…``), and its title."""
+    name, names = LISTINGS[endpoint]
+    given = parse_qs(query)
+    filters = {key: given[key][0] for key in names if given.get(key)}
+    settings = settings_from({**args, **filters}, name)
+    resolved = content.resolve(db.session(), _filters(settings))  # unknown slugs: 404
+    label = settings.widget.label[settings.lang]
+    if resolved.alliance is None:
+        return settings, label
+    return settings, f"{label} – {resolved.alliance.name}"
 
 
 def _oembed_target(url: str) -> tuple[Settings, str]:
     """The widget (and its title) that stands for one of our public pages."""
-    parts = urlsplit(url)
+    parts = _split(url)
     ours = urlsplit(service_base())
-    if parts.scheme not in ("http", "https") or parts.netloc != ours.netloc:
+    if parts is None or not _same_site(parts, ours):
         raise NotFound("page", url)
     path = parts.path
     if ours.path and path.startswith(ours.path):
@@ -585,29 +674,36 @@ def _oembed_target(url: str) -> tuple[Settings, str]:
     if endpoint == "public.partner":
         found = content.membership(session, alliance, slug)
         return settings_from({**args, "partner": slug}, "badge"), found.partner.name
+    if endpoint in LISTINGS:
+        return _listing_target(endpoint, args, parts.query)
+    # /p/all is no page of its own (it redirects to the landing page): nothing to embed
     raise NotFound("page", url)
 
 
 @bp.get("/oembed")
 def oembed() -> Response:
     """oEmbed 1.0 (``rich``) for an item or alliance page of this service."""
-    if request.args.get("format", "json") != "json":
-        return _json_error(501, "Only format=json is supported.")
+    if request.args.get("format", "json").strip().lower() != "json":
+        # oEmbed says 501 for a format we do not offer; the message is the usual one
+        problem = InvalidParameter("format", "choice", options="json")
+        return _json_error(501, invalid_parameter_message(problem))
     url = request.args.get("url", "").strip()
     if not url:
         raise InvalidParameter("url", "required")
     if len(url) > 2000:
         raise InvalidParameter("url", "too_long")
     settings, title = _oembed_target(url)
-    width = _bounded("maxwidth", 600)
-    height = _bounded("maxheight", frame_height(settings))
+    width = _bounded("maxwidth", 600, MIN_WIDTH)
+    height = _bounded("maxheight", frame_height(settings), MIN_HEIGHT)
+    # all of it in the page's language, so the answer depends on the URL alone (no Vary)
     with force_locale(settings.lang):
         html = iframe_snippet(settings, width=str(width), height=height)
+        provider = site_name()
     body = {
         "version": "1.0",
         "type": "rich",
         "title": title,
-        "provider_name": site_name(),
+        "provider_name": provider,
         "provider_url": external_url("public.index"),
         "html": html,
         "width": width,
