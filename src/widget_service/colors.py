@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .text import is_hex_color as is_hex_color  # widget_schema imports it from here
+from .text import is_hex_color
 
 BLACK = "#1b1b1b"
 WHITE = "#ffffff"

@@ -15,20 +15,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .colors import is_hex_color
 from .errors import InvalidParameter
+from .text import ALL, CONTROL, is_hex_color, is_slug, whole_number
 
 FOLDER = Path(__file__).parent / "widgets"
-ALL = "all"
 TYPES = ("alliance", "slug", "text", "integer", "choice", "color")
 MOUNTS = ("shadow", "iframe")
 # fullmatch, never "$": "$" also matches before a trailing newline
 NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
-SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-# ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() refuses or reads
-DIGITS = re.compile(r"[0-9]{1,6}")
-MAX_SLUG = 80
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 Value = str | int | None
 
@@ -56,9 +50,10 @@ class Parameter:
                 raise InvalidParameter(self.name, "required")
             return self.default
         if self.type == "integer":
-            if not DIGITS.fullmatch(text) or not self.low <= int(text) <= self.high:
+            number = whole_number(text)
+            if number is None or not self.low <= number <= self.high:
                 raise InvalidParameter(self.name, "range", low=self.low, high=self.high)
-            return int(text)
+            return number
         if self.type == "choice":
             if text not in self.choices:
                 raise InvalidParameter(self.name, "choice", options=", ".join(self.choices))
@@ -71,7 +66,7 @@ class Parameter:
             if len(text) > self.max_length:
                 raise InvalidParameter(self.name, "too_long")
             return text
-        if len(text) > MAX_SLUG or not SLUG.fullmatch(text):
+        if not is_slug(text):
             raise InvalidParameter(self.name, "slug")
         if self.type == "alliance" and text == ALL and not self.allow_all:
             raise InvalidParameter(self.name, "one_alliance")

@@ -214,6 +214,10 @@ def test_oembed_without_url_or_with_xml(client: FlaskClient) -> None:
         f"/p/{PA}/projects/sprachcafe-sehnde",
         f"/p/{HZ}/events/konferenz-zusammenhalt",
         f"/p/{PA}/partners/landkreis-peine",
+        f"/p/{PA}/projects",
+        "/p/all/events",
+        f"/p/{PA}/projects?field=sprachfoerderung",
+        "/p/all/partners?region=Landkreis+Peine",
     ],
 )
 def test_item_and_alliance_pages_carry_an_oembed_discovery_link(
@@ -226,7 +230,13 @@ def test_item_and_alliance_pages_carry_an_oembed_discovery_link(
     href = urlsplit(htmllib.unescape(found.group(1)))
     assert href.path == "/oembed"
     assert parse_qs(href.query) == {"url": [BASE + page], "format": ["json"]}
-    assert client.get(href.path + "?" + href.query).status_code == 200
+    answer = client.get(href.path + "?" + href.query)
+    assert answer.status_code == 200
+    # the embedded list shows what the page shows
+    if "?" in page:
+        assert page.split("?")[1].replace("+", "%20") in htmllib.unescape(
+            answer.get_json()["html"]
+        ).replace("+", "%20")
 
 
 @pytest.mark.usefixtures("demo")

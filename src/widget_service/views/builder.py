@@ -21,7 +21,8 @@ from ..errors import InvalidParameter, NotFound
 from ..http import cached
 from ..i18n import force_locale, lazy_gettext
 from ..models import Alliance, Call
-from ..widget_schema import ALL, Settings, widgets
+from ..text import ALL
+from ..widget_schema import Settings, widgets
 from .embed import (
     READERS,
     find_widget,

@@ -34,9 +34,10 @@ from ..errors import InvalidParameter, NotFound
 from ..http import POLICIES, cached, external_url, framable, open_cors
 from ..i18n import LANGUAGES, force_locale, gettext, requested_language
 from ..models import Event, Membership, Partner, Project
-from ..timeutil import today
+from ..text import whole_number
 from ..verification import verification_url
-from ..widget_schema import DIGITS, Settings, Widget, widget, widgets
+from ..widget_schema import Settings, Widget, widget, widgets
+from . import errors
 from .badges import badge_snippets
 from .errors import invalid_parameter_message, not_found_message
 from .helpers import site_name
@@ -414,6 +415,17 @@ def _invalid(error: InvalidParameter) -> Response:
     return _widget_error(lambda: invalid_parameter_message(error), 400)
 
 
+def _outage(error: Exception) -> Response:
+    errors.log_outage(error)
+    if request.endpoint == "embed.oembed":
+        return errors.unavailable(_json_error(503, errors.unavailable_message()))
+    return errors.unavailable(_widget_error(errors.unavailable_message, 503))
+
+
+for _outage_error in db.OUTAGES:
+    bp.register_error_handler(_outage_error, _outage)
+
+
 def _json_error(status: int, message: str) -> Response:
     """The oEmbed error shape (the API's): ``{"error": {"status": 404, "message": "…"}}``.
 
@@ -522,7 +534,7 @@ def image_snippet(settings: Settings) -> str | None:
         )
         target = call.button_link or external_url("public.alliance_page", alliance=alliance)
         alt = call.title + (f": {call.tagline}" if call.tagline else "")
-        if call.ends is not None and call.ends < today():
+        if call.has_ended():
             # the image says so (views.badges.call_banner) and links to the alliance
             target = external_url("public.alliance_page", alliance=alliance)
             alt = f"{call.title} – {gettext('This call has ended.')}"
@@ -591,9 +603,10 @@ def _bounded(name: str, default: int, least: int) -> int:
     raw = request.args.get(name, "")
     if not raw:
         return default
-    if not DIGITS.fullmatch(raw) or not 1 <= int(raw) <= 10_000:
+    number = whole_number(raw)
+    if number is None or not 1 <= number <= 10_000:
         raise InvalidParameter(name, "range", low=1, high=10_000)
-    return max(least, min(int(raw), default))
+    return max(least, min(number, default))
 
 
 def _split(url: str) -> SplitResult | None:
@@ -716,9 +729,19 @@ def oembed() -> Response:
     return open_cors(cached(response, "api"))
 
 
+LISTING_FILTERS = ("partner", "region", "field", "kind")
+
+
 def oembed_discovery() -> Markup:
-    """The oEmbed discovery link for the current item or alliance page (``head_links``)."""
+    """The oEmbed discovery link for the current page (``head_links``): item, alliance, listing.
+
+    A listing's filters go along, so the embedded list shows what the page shows.
+    """
     query = {"lang": "en"} if request.args.get("lang") == "en" else {}
+    for name in LISTING_FILTERS:
+        value = request.args.get(name, "").strip()
+        if value:
+            query[name] = value
     page = external_url(request.endpoint or "public.index", **(request.view_args or {}), **query)
     href = external_url("embed.oembed", url=page, format="json")
     return Markup(
