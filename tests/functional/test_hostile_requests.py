@@ -1,0 +1,176 @@
+"""Every public GET route, asked with hostile parameters, path segments and headers.
+
+Whatever a visitor sends, the answer is a 2xx, 3xx or 4xx (501 for a widget that is not
+built yet) and never carries a traceback: "never a 500". A route added without an example
+here fails ``test_every_route_has_an_example``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
+
+from widget_service.models import Membership
+from widget_service.verification import verification_token
+
+PA = "niedersachsen-packt-an"
+HZ = "niedersachsen-haelt-zusammen"
+
+# one example path per route (rule -> path); {token} is a real verification token
+EXAMPLES = {
+    "/": "/",
+    "/healthz": "/healthz",
+    "/privacy": "/privacy",
+    "/accessibility": "/accessibility",
+    "/feeds": "/feeds",
+    "/docs/json-feed": "/docs/json-feed",
+    "/widgets": "/widgets",
+    "/embed.js": "/embed.js",
+    "/oembed": "/oembed",
+    "/p/<alliance>": f"/p/{PA}",
+    "/p/<alliance>/projects": "/p/all/projects",
+    "/p/<alliance>/events": f"/p/{HZ}/events",
+    "/p/<alliance>/partners": f"/p/{PA}/partners",
+    "/p/<alliance>/projects/<slug>": f"/p/{PA}/projects/sprachcafe-sehnde",
+    "/p/<alliance>/events/<slug>": f"/p/{HZ}/events/konferenz-zusammenhalt",
+    "/p/<alliance>/events/<slug>.ics": f"/p/{HZ}/events/konferenz-zusammenhalt.ics",
+    "/p/<alliance>/partners/<slug>": f"/p/{PA}/partners/landkreis-peine",
+    "/feeds/<alliance>/projects.<any(rss, atom, json):fmt>": f"/feeds/{PA}/projects.atom",
+    "/feeds/<alliance>/events.<any(rss, atom, json, ics):fmt>": "/feeds/all/events.ics",
+    "/embed/<name>": "/embed/projects",
+    "/fragment/<name>": "/fragment/events",
+    "/badge/<alliance>/<partner>.<any(svg, png):fmt>": f"/badge/{PA}/landkreis-peine.svg",
+    "/banner/<alliance>/<call>.<any(svg, png):fmt>": f"/banner/{HZ}/zusammen-mehr.svg",
+    "/verify/<token>": "/verify/{token}",
+}
+# more paths on the same routes, where other code runs
+MORE = [
+    f"/feeds/{HZ}/events.json",
+    "/feeds/all/projects.rss",
+    *(f"/embed/{name}" for name in ("events", "partners", "banner", "badge", "submit")),
+    *(f"/fragment/{name}" for name in ("projects", "partners", "banner", "badge")),
+    f"/badge/{PA}/landkreis-peine.png",
+    f"/banner/{PA}/partner-werden.png",
+]
+PARAMETERS = [
+    "alliance",
+    "partner",
+    "region",
+    "field",
+    "kind",
+    "when",
+    "limit",
+    "page",
+    "offset",
+    "theme",
+    "lang",
+    "title",
+    "accent",
+    "layout",
+    "call",
+    "size",
+    "style",
+    "widget",
+    "url",
+    "format",
+    "maxwidth",
+    "maxheight",
+]
+VALUES = [
+    "",
+    " ",
+    "-1",
+    "0",
+    "1.5",
+    "1e3",
+    "²",
+    "٣",
+    "99999999999999999999999",
+    "\x00",
+    "%00",
+    "\n",
+    "\u202e",
+    "a" * 5000,
+    "ALL",
+    "all",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "https://evil.example/",
+    "http://localhost/p/all",
+    "http://[::1]:99999/p/all",
+    "ß",
+    "[]",
+    "%",
+]
+# the values also tried in each parameter alone, so a later parameter is reached too
+EACH = ["²", "\x00", "a" * 5000, "-1"]
+SEGMENTS = ["ALL", "a" * 300, "\x00", "..", "ß", "a--b", "-a", "\udcff", "x.y", "ä"]
+HEADERS = [
+    {"If-None-Match": "\x01garbage"},
+    {"If-None-Match": "*"},
+    {"If-Modified-Since": "garbage"},
+    {"If-Modified-Since": "Fri, 31 Dec 9999 23:59:59 GMT"},
+    {"Accept-Language": "x" * 3000},
+    {"Accept-Language": "de;q=abc, en;q=-1"},
+    {"Origin": "null"},
+]
+
+
+def _sane(response: TestResponse, what: str) -> None:
+    assert response.status_code < 500 or response.status_code == 501, what
+    assert b"Traceback" not in response.get_data(), what
+
+
+@pytest.fixture
+def token(app: Flask, demo: Session) -> str:
+    membership = demo.scalars(select(Membership)).first()
+    assert membership is not None
+    with app.test_request_context():
+        return verification_token(membership)
+
+
+def test_every_route_has_an_example(app: Flask) -> None:
+    rules = {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or ()) and rule.endpoint != "static"
+    }
+    assert rules == set(EXAMPLES)
+
+
+@pytest.mark.parametrize("example", [*EXAMPLES.values(), *MORE])
+def test_hostile_parameters_never_make_a_500(client: FlaskClient, token: str, example: str) -> None:
+    path = example.replace("{token}", token)
+    assert client.get(path).status_code in (200, 302, 400, 501), path  # the example exists
+    for value in VALUES:
+        _sane(client.get(path, query_string=dict.fromkeys(PARAMETERS, value)), f"{path} {value!r}")
+    for name in PARAMETERS:
+        for value in EACH:
+            _sane(client.get(path, query_string={name: value}), f"{path} {name}={value!r}")
+    # bytes that are not UTF-8, as a browser or a bot may send them
+    _sane(client.get(path, query_string="limit=%ED%A0%80&title=%FF&partner=%C3"), path)
+
+
+def test_hostile_headers_never_make_a_500(client: FlaskClient, token: str) -> None:
+    for example in [*EXAMPLES.values(), *MORE]:
+        path = example.replace("{token}", token)
+        for headers in HEADERS:
+            _sane(client.get(path, headers=headers), f"{path} {headers}")
+
+
+def test_hostile_path_segments_never_make_a_500(client: FlaskClient, token: str) -> None:
+    for example in [*EXAMPLES.values(), *MORE]:
+        parts = example.replace("{token}", token).split("/")
+        for index in range(1, len(parts)):
+            _, dot, extension = parts[index].rpartition(".")
+            for segment in SEGMENTS:
+                quoted = quote(segment, safe="", errors="surrogateescape")
+                for replacement in (quoted, f"{quoted}.{extension}" if dot else quoted + "."):
+                    changed = "/".join([*parts[:index], replacement, *parts[index + 1 :]])
+                    _sane(client.get(changed), changed)
