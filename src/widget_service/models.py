@@ -310,6 +310,15 @@ class Project(Timestamps, Origin, Base):
     def __repr__(self) -> str:
         return f"<Project {self.slug}>"
 
+    def byline(self) -> list[str]:
+        """Who and where, for a card: the partner, and the place (or region) unless the
+        partner's name already says it ("Landkreis Peine" in Peine)."""
+        place = self.place or self.region
+        name = self.partner.name if self.partner else None
+        if name and place and place in name:
+            place = None
+        return [part for part in (name, place) if part]
+
 
 class Event(Timestamps, Origin, Base):
     __tablename__ = "event"

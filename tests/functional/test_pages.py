@@ -60,6 +60,8 @@ def test_every_page_answers_without_cookies_and_with_cache_headers(
     assert html.startswith("<!doctype html>")
     assert '<html lang="de">' in html
     assert '<main id="main"' in html and "<h1>" in html
+    # no dangling separators where a part of a line is missing
+    assert not re.search(r"·\s*</p>|<p[^>]*>\s*·", html)
 
 
 @pytest.mark.usefixtures("demo")
@@ -72,6 +74,23 @@ def test_pages_reference_no_other_host(client: FlaskClient, url: str) -> None:
     # discovery links (oEmbed) are absolute, but point at this service itself
     ours = [address.removeprefix("http://localhost") for address in loaded]
     assert all(address.startswith("/") and not address.startswith("//") for address in ours), loaded
+
+
+@pytest.mark.usefixtures("demo")
+def test_a_project_card_names_its_partner_and_a_place_the_name_does_not_say(
+    client: FlaskClient,
+) -> None:
+    # Landkreis Peine's project is in Peine: the card says "Landkreis Peine", once
+    html = client.get(f"/p/{PA}/partners/landkreis-peine").get_data(as_text=True)
+    assert '<p class="meta">Landkreis Peine</p>' in html
+    widget = client.get(f"/fragment/projects?alliance={PA}&partner=landkreis-peine")
+    assert '<p class="aw-meta">Landkreis Peine</p>' in widget.get_data(as_text=True)
+    # the union's project is in Hannover, which its name does not say
+    expected = "DGB Niedersachsen – Bremen – Sachsen-Anhalt · Hannover"
+    html = client.get(f"/p/{HZ}/partners/dgb-niedersachsen").get_data(as_text=True)
+    assert f'<p class="meta">{expected}</p>' in html
+    widget = client.get(f"/fragment/projects?alliance={HZ}&partner=dgb-niedersachsen")
+    assert f'<p class="aw-meta">{expected}</p>' in widget.get_data(as_text=True)
 
 
 @pytest.mark.usefixtures("demo")
