@@ -8,7 +8,8 @@ is the event's last change, not the time of the request), so an unchanged calend
 keeps its ETag.
 
 Reading: :func:`read_calendar_events` turns a remote ``.ics`` body (bytes, never a URL)
-into plain :class:`RemoteEvent` records for federation.
+into plain :class:`RemoteEvent` records for federation; a repeating event (RRULE, RDATE)
+becomes its occurrences around the time of reading, through recurring-ical-events.
 
 Times are written in the event's own zone (``DTSTART;TZID=Europe/Berlin:…``) with a
 VTIMEZONE for each zone used, so a calendar shows 18:00 as 18:00 on either side of a
@@ -18,11 +19,13 @@ daylight-saving change.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import recurring_ical_events
 from icalendar import (
     Calendar,
     Event,
@@ -202,11 +205,51 @@ class RemoteEvent:
     updated: dt.datetime | None
 
 
-def read_calendar_events(data: bytes, default_zone: str = BERLIN) -> list[RemoteEvent]:
+@dataclass(frozen=True)
+class RemoteCalendar:
+    """The events of a remote calendar, and from when on it lists every one of them.
+
+    ``complete_from`` is set when repeating events were expanded: their occurrences
+    before it were left out on purpose, so a missing one there was not removed.
+    """
+
+    events: list[RemoteEvent]
+    complete_from: dt.datetime | None = None
+
+
+# A repeating event becomes its occurrences from a month ago to a year ahead (and its
+# next one, if that is later), at most MAX_OCCURRENCES of each series. Only the rules
+# civic calendars use are expanded: an odd rule that never matches makes dateutil search
+# up to the year 9999, so finer frequencies and other parts are read as their first
+# date, and all series of one calendar share a time budget, after which the rest are
+# read as their first date too.
+OCCURRENCES_BEFORE = dt.timedelta(days=30)
+OCCURRENCES_AFTER = dt.timedelta(days=365)
+MAX_OCCURRENCES = 100
+EXPANSION_SECONDS = 2.0
+_COMMON_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST", "BYDAY"}
+EXPANDED_RULES = {
+    "DAILY": _COMMON_PARTS,
+    "WEEKLY": _COMMON_PARTS,
+    "MONTHLY": _COMMON_PARTS | {"BYMONTHDAY", "BYSETPOS"},
+    "YEARLY": _COMMON_PARTS | {"BYMONTH", "BYMONTHDAY", "BYSETPOS"},
+}
+
+
+def read_calendar_events(
+    data: bytes,
+    default_zone: str = BERLIN,
+    *,
+    now: dt.datetime | None = None,
+    limit: int | None = None,
+) -> RemoteCalendar:
     """The events of one VCALENDAR; raise :class:`CalendarError` for anything unreadable.
 
-    Floating times and all-day dates are read in ``default_zone``. A recurring event is
-    read as its first occurrence; changed single occurrences (RECURRENCE-ID) are skipped.
+    Floating times and all-day dates are read in ``default_zone``. A repeating event
+    becomes one event per occurrence in the window around ``now`` (UID
+    ``<uid>/<original start>``), changed occurrences (RECURRENCE-ID) as changed and
+    removed ones (EXDATE) left out; a rule that is not expanded gives its first date.
+    More than ``limit`` events is an error.
     """
     try:
         text = data.decode("utf-8-sig")
@@ -219,12 +262,89 @@ def read_calendar_events(data: bytes, default_zone: str = BERLIN) -> list[Remote
     if calendar.name != "VCALENDAR":
         raise CalendarError("not an iCalendar file: it holds no VCALENDAR")
     zone = ZoneInfo(default_zone)
-    events = []
+    moment = now or dt.datetime.now(dt.UTC)
+    window = (moment - OCCURRENCES_BEFORE, moment + OCCURRENCES_AFTER)
+    changed: dict[str, list[Any]] = {}
+    series = []
     for component in calendar.walk("VEVENT"):
         if component.get("RECURRENCE-ID") is not None:
-            continue
-        events.append(_event(component, zone))
-    return events
+            changed.setdefault(_uid(component), []).append(component)
+        else:
+            series.append(component)
+    deadline = time.perf_counter() + EXPANSION_SECONDS
+    events: list[RemoteEvent] = []
+    expanded = False
+    for component in series:
+        first = _event(component, zone)
+        occurrences = None
+        if _expandable(component) and time.perf_counter() < deadline:
+            occurrences = _occurrences(component, changed.get(first.uid, []), zone, window)
+        if occurrences is None:
+            events.append(first)
+        else:
+            events.extend(occurrences)
+            expanded = True
+        if limit is not None and len(events) > limit:
+            raise CalendarError(f"the calendar holds more than {limit} events")
+    return RemoteCalendar(events, window[0] if expanded else None)
+
+
+def _uid(component: Any) -> str:
+    return str(component.get("UID") or "").strip()
+
+
+def _expandable(component: Any) -> bool:
+    """True for a repeating event whose every rule is one of :data:`EXPANDED_RULES`."""
+    if component.get("RRULE") is None and component.get("RDATE") is None:
+        return False
+    rules = component.get("RRULE") or []
+    for rule in rules if isinstance(rules, list) else [rules]:
+        frequency = (rule.get("FREQ") or [""])[0]
+        allowed = EXPANDED_RULES.get(str(frequency).upper())
+        if allowed is None or not set(rule) <= allowed:
+            return False
+    return True
+
+
+def _occurrences(
+    master: Any, changes: list[Any], zone: ZoneInfo, window: tuple[dt.datetime, dt.datetime]
+) -> list[RemoteEvent] | None:
+    """The series' occurrences in the window, or ``None`` when its rule cannot be read."""
+    one = Calendar()
+    for component in (master, *changes):
+        one.add_component(component)
+    found: list[RemoteEvent] = []
+    try:
+        for occurrence in recurring_ical_events.of(one).after(window[0]):
+            if len(found) == MAX_OCCURRENCES:
+                break
+            event = _event(occurrence, zone)
+            if event.starts > window[1] and found:
+                break  # beyond the window; but a series always shows its next date
+            original = occurrence.decoded("RECURRENCE-ID", None) or occurrence.decoded("DTSTART")
+            found.append(_with_uid(event, f"{event.uid}/{_instant(original)}"))
+    except CalendarError:
+        raise
+    except (ValueError, TypeError, KeyError, OverflowError, recurring_ical_events.InvalidCalendar):
+        return None  # a rule the library cannot follow: the series is read as its first date
+    return found
+
+
+def _with_uid(event: RemoteEvent, uid: str) -> RemoteEvent:
+    return RemoteEvent(**{**event.__dict__, "uid": uid})
+
+
+def _instant(value: Any) -> str:
+    """An occurrence's original start as it names the occurrence: UTC, or the day."""
+    if isinstance(value, dt.datetime):
+        moment: dt.datetime = value
+        if moment.tzinfo is None:  # floating: as written
+            return moment.strftime("%Y%m%dT%H%M%S")
+        return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    if isinstance(value, dt.date):
+        day: dt.date = value
+        return day.strftime("%Y%m%d")
+    raise CalendarError("an occurrence without a start")
 
 
 def _event(component: Any, zone: ZoneInfo) -> RemoteEvent:

@@ -3,11 +3,13 @@ failures that keep the last good items, de-duplication, removal and provenance."
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import time
 from http.server import BaseHTTPRequestHandler
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -19,6 +21,7 @@ from tests.federation_support import (
     FeedServer,
     fixture_bytes,
 )
+from widget_service import calendars
 from widget_service.federation import sync
 from widget_service.models import Channel, Event, Project, Source, Status
 from widget_service.operations import import_document
@@ -87,6 +90,9 @@ def test_every_source_kind_is_read_with_provenance(
     events = {e.remote_guid: e for e in items(demo, Event)}
     assert len(projects) == 3 + 2 + 2 + 2
     assert len(events) == 2 + 3 + 1
+    # the yearly series of the calendar, beyond the next year, shows its next date
+    yearly = events["sehnde-termin-3@sehnde.example/20310115T170000Z"]
+    assert yearly.starts == dt.datetime(2031, 1, 15, 17, 0, tzinfo=dt.UTC)
     assert all(p.status is Status.PUBLISHED for p in projects.values())
 
     rss = projects["sehnde-projekt-1"]
@@ -218,6 +224,59 @@ def test_a_changed_source_is_updated_and_removed_items_are_archived(
     output = poll(runner, "--all")
     assert "items: 0 new, 1 updated, 0 archived" in output
     assert {p.remote_guid: p.status for p in items(demo)}["new"] is Status.PUBLISHED
+
+
+def test_past_occurrences_of_a_repeating_event_stay_and_a_removed_one_is_archived(
+    demo: Session, runner: FlaskCliRunner, feeds: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    begins = dt.datetime.now(berlin).date() - dt.timedelta(days=20)
+
+    def calendar(*removed: dt.datetime) -> bytes:
+        lines = [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//Stadt Sehnde//DE",
+            "BEGIN:VEVENT",
+            "UID:cafe@sehnde.example",
+            "DTSTAMP:20260101T000000Z",
+            f"DTSTART;TZID=Europe/Berlin:{begins:%Y%m%d}T180000",
+            "DURATION:PT2H",
+            "SUMMARY:Sprachcafé",
+            "RRULE:FREQ=WEEKLY",
+            *(f"EXDATE;TZID=Europe/Berlin:{moment:%Y%m%dT%H%M%S}" for moment in removed),
+            "END:VEVENT",
+            # and a single evening long before: the calendar still shows it
+            "BEGIN:VEVENT",
+            "UID:empfang@sehnde.example",
+            "DTSTAMP:20260101T000000Z",
+            f"DTSTART;TZID=Europe/Berlin:{begins - dt.timedelta(days=60):%Y%m%d}T180000",
+            "SUMMARY:Empfang",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ]
+        return "\r\n".join([*lines, ""]).encode()
+
+    feeds.serve("/cafe.ics", calendar(), "text/calendar")
+    add_source(demo, feeds.url("/cafe.ics"), "events")
+    poll(runner)
+    now = dt.datetime.now(dt.UTC)
+    past = [e.remote_guid for e in items(demo, Event) if e.starts < now]
+    coming = sorted((e for e in items(demo, Event) if e.starts >= now), key=lambda e: e.starts)
+    assert len(past) == 3 + 1 and len(coming) > 40
+    assert {e.title for e in items(demo, Event)} == {"Sprachcafé", "Empfang"}
+
+    # weeks later the calendar's window has moved past those three, and one coming
+    # evening was taken out of the series
+    monkeypatch.setattr(calendars, "OCCURRENCES_BEFORE", dt.timedelta(0))
+    feeds.serve("/cafe.ics", calendar(coming[1].starts.astimezone(berlin)), "text/calendar")
+    output = poll(runner, "--all")
+
+    assert "0 new, 0 updated, 1 archived" in output
+    status = {e.remote_guid: e.status for e in items(demo, Event)}
+    assert all(status[guid] is Status.PUBLISHED for guid in past)
+    assert status[coming[1].remote_guid] is Status.ARCHIVED
+    assert status[coming[0].remote_guid] is Status.PUBLISHED
 
 
 def test_a_source_that_goes_down_keeps_its_items_and_the_office_sees_the_error(

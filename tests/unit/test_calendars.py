@@ -177,3 +177,116 @@ def test_the_same_events_give_the_same_bytes() -> None:
 )
 def test_uids_derive_from_the_guid(guid: str, uid: str) -> None:
     assert calendars.uid_for(guid) == uid
+
+
+# --- reading remote calendars: repeating events ---------------------------------------------
+
+NOW = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def _ics(*events: str) -> bytes:
+    body = "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Stadt Sehnde//DE\n" + "".join(events)
+    return (body + "END:VCALENDAR\n").replace("\n", "\r\n").encode()
+
+
+def _vevent(uid: str, starts: str, *lines: str) -> str:
+    return (
+        f"BEGIN:VEVENT\nUID:{uid}\nDTSTAMP:20260101T000000Z\n"
+        f"DTSTART;TZID=Europe/Berlin:{starts}\nDURATION:PT2H\nSUMMARY:Sprachcafé\n"
+        + "".join(line + "\n" for line in lines)
+        + "END:VEVENT\n"
+    )
+
+
+def test_a_weekly_series_becomes_its_occurrences_at_the_same_local_time() -> None:
+    body = _ics(
+        _vevent(
+            "cafe@sehnde",
+            "20260108T180000",
+            "RRULE:FREQ=WEEKLY;BYDAY=TH",
+            "EXDATE;TZID=Europe/Berlin:20270325T180000",
+        ),
+        # one evening moved by an hour and then called off
+        "BEGIN:VEVENT\nUID:cafe@sehnde\nRECURRENCE-ID;TZID=Europe/Berlin:20270401T180000\n"
+        "DTSTART;TZID=Europe/Berlin:20270401T190000\nDURATION:PT2H\nSUMMARY:Sprachcafé\n"
+        "STATUS:CANCELLED\nEND:VEVENT\n",
+    )
+    calendar = calendars.read_calendar_events(body, now=NOW)
+
+    events = {event.uid: event for event in calendar.events}
+    assert calendar.complete_from == NOW - calendars.OCCURRENCES_BEFORE
+    starts = sorted(event.starts for event in calendar.events)
+    assert starts[0] == dt.datetime(2027, 2, 4, 18, 0, tzinfo=BERLIN)  # within 30 days back
+    assert starts[-1] <= NOW + calendars.OCCURRENCES_AFTER
+    assert all(start.astimezone(BERLIN).hour in (18, 19) for start in starts)
+    # 18:00 on either side of the change to summer time on 28 March 2027
+    before = events["cafe@sehnde/20270318T170000Z"]
+    after = events["cafe@sehnde/20270408T160000Z"]
+    assert (before.starts.astimezone(dt.UTC).hour, after.starts.astimezone(dt.UTC).hour) == (17, 16)
+    assert before.ends == before.starts + dt.timedelta(hours=2)
+    assert "cafe@sehnde/20270325T170000Z" not in events  # EXDATE
+    moved = events["cafe@sehnde/20270401T160000Z"]  # named by its original start
+    assert moved.starts == dt.datetime(2027, 4, 1, 19, 0, tzinfo=BERLIN)
+    assert moved.cancelled
+    assert len(events) == len(calendar.events)  # every occurrence has its own UID
+
+
+def test_count_until_and_the_cap_bound_a_series() -> None:
+    body = _ics(
+        _vevent("monthly", "20270104T180000", "RRULE:FREQ=MONTHLY;BYDAY=1MO;COUNT=3"),
+        _vevent("until", "20270301T180000", "RRULE:FREQ=DAILY;UNTIL=20270305T170000Z"),
+        _vevent("daily", "20270301T180000", "RRULE:FREQ=DAILY"),
+        _vevent("plain", "20200101T100000"),
+    )
+    calendar = calendars.read_calendar_events(body, now=NOW)
+
+    def of(uid: str) -> list[dt.date]:
+        found = [e for e in calendar.events if e.uid == uid or e.uid.startswith(uid + "/")]
+        return [event.starts.date() for event in found]
+
+    # January's is more than 30 days back; February's and March's are left
+    assert of("monthly") == [dt.date(2027, 2, 1), dt.date(2027, 3, 1)]
+    assert of("until") == [dt.date(2027, 3, day) for day in range(1, 6)]
+    assert len(of("daily")) == calendars.MAX_OCCURRENCES
+    assert of("plain") == [dt.date(2020, 1, 1)]  # a single event, however old, stays
+
+
+def test_a_series_beyond_the_window_shows_its_next_date() -> None:
+    body = _ics(_vevent("later", "20310115T180000", "RRULE:FREQ=YEARLY"))
+    (event,) = calendars.read_calendar_events(body, now=NOW).events
+    assert event.uid == "later/20310115T170000Z"
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=HOURLY",  # finer than a day: not expanded
+        "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30",  # never matches: dateutil would search on
+        "FREQ=WEEKLY;BYMONTH=2",  # a part the expansion does not take
+        "FREQ=MINUTELY;COUNT=3",
+    ],
+)
+def test_a_rule_that_is_not_expanded_gives_the_first_date(rule: str) -> None:
+    body = _ics(_vevent("odd", "20270305T180000", f"RRULE:{rule}"))
+    calendar = calendars.read_calendar_events(body, now=NOW)
+    assert [(e.uid, e.starts) for e in calendar.events] == [
+        ("odd", dt.datetime(2027, 3, 5, 18, 0, tzinfo=BERLIN))
+    ]
+    assert calendar.complete_from is None
+
+
+def test_the_series_beyond_the_time_budget_give_their_first_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a yearly rule that never matches makes dateutil search to the year 9999
+    impossible = "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"
+    body = _ics(*(_vevent(f"s{n}", "20270305T180000", impossible) for n in range(3)))
+    monkeypatch.setattr(calendars, "EXPANSION_SECONDS", 0.0)
+    calendar = calendars.read_calendar_events(body, now=NOW)
+    assert [event.uid for event in calendar.events] == ["s0", "s1", "s2"]
+
+
+def test_more_events_than_the_limit_is_an_error() -> None:
+    body = _ics(_vevent("weekly", "20270104T180000", "RRULE:FREQ=WEEKLY"))
+    with pytest.raises(calendars.CalendarError, match="more than 20 events"):
+        calendars.read_calendar_events(body, now=NOW, limit=20)

@@ -97,11 +97,16 @@ class RemoteItem:
 
 @dataclass(frozen=True)
 class ParsedFeed:
-    """What a source holds: its format, its own title, and its items in feed order."""
+    """What a source holds: its format, its own title, and its items in feed order.
+
+    ``complete_from``: the source lists every item from this moment on (a calendar whose
+    repeating events were expanded from then); an item missing before it was not removed.
+    """
 
     format: str
     title: str | None
     items: tuple[RemoteItem, ...] = field(default_factory=tuple)
+    complete_from: dt.datetime | None = None
 
 
 def parse_feed(
@@ -120,7 +125,7 @@ def parse_feed(
     if start.startswith(b"{"):
         parsed = _json_feed(body, url, kind)
     elif start.upper().startswith(b"BEGIN:VCALENDAR"):
-        parsed = _calendar(body, kind)
+        parsed = _calendar(body, kind, max_items)
     elif start.startswith(b"<") or "xml" in media:
         parsed = _xml_feed(body, url, kind)
     else:
@@ -447,15 +452,15 @@ def _field_slugs(value: Any) -> Iterable[str]:
 # --- iCalendar ----------------------------------------------------------------------------
 
 
-def _calendar(body: bytes, kind: SourceKind) -> ParsedFeed:
+def _calendar(body: bytes, kind: SourceKind, max_items: int) -> ParsedFeed:
     if kind is not SourceKind.EVENTS:
         raise ParseError("an iCalendar file holds events, but this source is for projects")
     try:
-        events = read_calendar_events(body, DEFAULT_ZONE)
+        calendar = read_calendar_events(body, DEFAULT_ZONE, limit=max_items)
     except CalendarError as error:
         raise ParseError(str(error)) from None
     items = []
-    for event in events:
+    for event in calendar.events:
         guid = _guid(event.uid, "an event")
         where = f"event {guid[:100]!r}"
         body_html = _text_as_html(event.description)
@@ -476,4 +481,4 @@ def _calendar(body: bytes, kind: SourceKind) -> ParsedFeed:
             cancelled=event.cancelled,
         )
         items.append(_check_event(item, where, "every event needs DTSTART"))
-    return ParsedFeed("ical", None, _unique(items))
+    return ParsedFeed("ical", None, _unique(items), calendar.complete_from)

@@ -461,6 +461,9 @@ def _archive_missing(
     else:
         shown = [item.starts for item in feed.items if item.starts is not None]
     oldest = min(shown) if shown else None
+    if oldest is not None and feed.complete_from is not None:
+        # occurrences of repeating events that fell out of the calendar's window stay
+        oldest = max(oldest, feed.complete_from)
     archived = 0
     for guid, row in existing.items():
         if guid in present or row.status in (Status.ARCHIVED, Status.REJECTED):
