@@ -413,6 +413,7 @@ class StoredImage(Base):
     media_type: Mapped[str | None] = mapped_column(String(40))
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
+    size: Mapped[int | None] = mapped_column(Integer)  # bytes, for feed enclosures
     # the bytes are read only where the picture itself is served
     data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     # the other site's validators for the copy: asking again costs a 304 when unchanged

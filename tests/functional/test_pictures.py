@@ -89,6 +89,11 @@ def test_a_picture_is_copied_made_ours_and_served_from_here(
     assert f'src="{address}"' in client.get(f"/p/{PA}/projects").get_data(as_text=True)
     widget = client.get(f"/fragment/projects?alliance={PA}&layout=cards").get_data(as_text=True)
     assert f'src="http://localhost{address}"' in widget
+    feed = client.get(f"/feeds/{PA}/projects.rss").get_data(as_text=True)
+    assert (
+        f'<enclosure url="http://localhost{address}" length="{len(served.data)}" '
+        'type="image/jpeg"/>' in feed
+    )
     compact = client.get(f"/fragment/projects?alliance={PA}&layout=compact")
     assert "/images/" not in compact.get_data(as_text=True)
 

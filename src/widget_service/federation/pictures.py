@@ -165,6 +165,7 @@ def store_picture(
         row.digest = prepared.digest
         row.media_type = prepared.media_type
         row.width, row.height = prepared.width, prepared.height
+        row.size = len(prepared.data)
         row.data = prepared.data
         row.etag, row.last_modified = outcome.etag, outcome.last_modified
         row.copied_at = moment

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("media_type", sa.String(length=40), nullable=True),
         sa.Column("width", sa.Integer(), nullable=True),
         sa.Column("height", sa.Integer(), nullable=True),
+        sa.Column("size", sa.Integer(), nullable=True),
         sa.Column("data", sa.LargeBinary(), nullable=True),
         sa.Column("etag", sa.String(length=300), nullable=True),
         sa.Column("last_modified", sa.String(length=100), nullable=True),
