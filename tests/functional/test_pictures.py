@@ -42,6 +42,14 @@ def give_image(session: Session, slug: str, url: str) -> None:
     import_document(session, {"projects": [{"alliance": PA, "slug": slug, "image": url}]})
 
 
+def offer(demo: Session, feeds: FeedServer, path: str, body: bytes | None = None) -> str:
+    """Serve a picture at ``path`` and make it the demo project's; returns its address."""
+    feeds.serve(path, photo() if body is None else body, "image/jpeg")
+    url = feeds.url(path)
+    give_image(demo, SLUG, url)
+    return url
+
+
 def fetch_images(runner: FlaskCliRunner, *args: str) -> str:
     result = runner.invoke(args=["images", "fetch", *args])
     assert result.exit_code == 0, result.output
@@ -56,9 +64,7 @@ def copy_of(session: Session, url: str) -> StoredImage | None:
 def test_a_picture_is_copied_made_ours_and_served_from_here(
     demo: Session, runner: FlaskCliRunner, client: FlaskClient, feeds: FeedServer
 ) -> None:
-    feeds.serve("/bilder/cafe.jpg", photo(), "image/jpeg")
-    url = feeds.url("/bilder/cafe.jpg")
-    give_image(demo, SLUG, url)
+    url = offer(demo, feeds, "/bilder/cafe.jpg")
     page_before = client.get(f"/p/{PA}/projects/{SLUG}")
     assert "/images/" not in page_before.get_data(as_text=True)
 
@@ -107,9 +113,7 @@ def test_a_picture_is_copied_made_ours_and_served_from_here(
 def test_a_changed_picture_gets_a_new_address(
     demo: Session, runner: FlaskCliRunner, feeds: FeedServer
 ) -> None:
-    feeds.serve("/bild.jpg", photo(color=(0, 90, 160)), "image/jpeg")
-    url = feeds.url("/bild.jpg")
-    give_image(demo, SLUG, url)
+    url = offer(demo, feeds, "/bild.jpg", photo(color=(0, 90, 160)))
     fetch_images(runner)
     first = copy_of(demo, url)
     assert first is not None
@@ -172,9 +176,7 @@ def test_a_picture_on_a_private_address_is_refused(
 def test_a_source_that_goes_away_keeps_the_last_copy(
     demo: Session, runner: FlaskCliRunner, client: FlaskClient, feeds: FeedServer
 ) -> None:
-    feeds.serve("/bild.jpg", photo(), "image/jpeg")
-    url = feeds.url("/bild.jpg")
-    give_image(demo, SLUG, url)
+    url = offer(demo, feeds, "/bild.jpg")
     fetch_images(runner)
     feeds.fail("/bild.jpg", 404)
     assert "1 failed" in runner.invoke(args=["images", "fetch", "--all"]).output
@@ -186,8 +188,7 @@ def test_a_source_that_goes_away_keeps_the_last_copy(
 def test_sources_poll_copies_pictures_too(
     demo: Session, runner: FlaskCliRunner, feeds: FeedServer
 ) -> None:
-    feeds.serve("/bild.jpg", photo(), "image/jpeg")
-    give_image(demo, SLUG, feeds.url("/bild.jpg"))
+    offer(demo, feeds, "/bild.jpg")
     result = runner.invoke(args=["sources", "poll"])
     assert result.exit_code == 0
     assert "No source is due" in result.output
