@@ -15,7 +15,7 @@ from . import db, operations
 from .config import ConfigurationError
 from .demo import demo_document
 from .errors import NotFound, ValidationError
-from .federation import fetch, sync
+from .federation import fetch, pictures, sync
 from .models import Channel, Role, SourceKind
 from .records import ImportFileError, decode_utf8, load_json, read_partner_csv
 from .timeutil import today
@@ -149,29 +149,55 @@ sources = AppGroup("sources", help="Sources: other sites' feeds federated into t
 @sources.command("poll")
 @click.option("--all", "everything", is_flag=True, help="Poll every active source, due or not.")
 def poll_sources_command(everything: bool) -> None:
-    """Fetch every source that is due and store its items; failures are recorded, not fatal."""
+    """Fetch every source that is due and store its items, then copy new project pictures.
+
+    Failures are recorded, not fatal.
+    """
     config = current_app.config
     session = db.session()
     due = sync.due_sources(session, everything=everything)
-    if not due:
-        click.echo("No source is due (use --all to poll every active source).")
-        return
     fetcher = fetch.fetcher_from_config(config, current_app.instance_path)
     try:
-        with click.progressbar(length=len(due), label="Polling sources", file=sys.stderr) as bar:
-            summary = sync.poll_sources(
-                session,
-                fetcher,
-                due,
-                workers=config["FETCH_WORKERS"],
-                max_items=config["FETCH_MAX_ITEMS"],
-                progress=lambda _report: bar.update(1),
-            )
+        if not due:
+            click.echo("No source is due (use --all to poll every active source).")
+        else:
+            with click.progressbar(
+                length=len(due), label="Polling sources", file=sys.stderr
+            ) as bar:
+                summary = sync.poll_sources(
+                    session,
+                    fetcher,
+                    due,
+                    workers=config["FETCH_WORKERS"],
+                    max_items=config["FETCH_MAX_ITEMS"],
+                    progress=lambda _report: bar.update(1),
+                )
+            click.echo(summary.line() + ".")
+            for failure in summary.failures:
+                click.echo(f"  failed: {failure.url}: {failure.error}", err=True)
+        _copy_pictures(fetcher, everything=False)
     finally:
         fetcher.close()
+
+
+def _copy_pictures(fetcher: fetch.Fetcher, *, everything: bool) -> int:
+    """Copy the project pictures that need it; say what happened. Returns how many were due."""
+    session = db.session()
+    wanted = pictures.wanted_pictures(session, everything=everything)
+    if not wanted:
+        return 0
+    with click.progressbar(length=len(wanted), label="Copying pictures", file=sys.stderr) as bar:
+        summary = pictures.copy_pictures(
+            session,
+            fetcher,
+            wanted,
+            workers=current_app.config["FETCH_WORKERS"],
+            progress=lambda _outcome: bar.update(1),
+        )
     click.echo(summary.line() + ".")
-    for failure in summary.failures:
-        click.echo(f"  failed: {failure.url}: {failure.error}", err=True)
+    for url, error in summary.failures:
+        click.echo(f"  failed: {url}: {error}", err=True)
+    return len(wanted)
 
 
 @sources.command("list")
@@ -208,6 +234,23 @@ def add_source_command(
     click.echo(f"Source {url}: {report.summary()}.")
 
 
+images = AppGroup(
+    "images", help="Copies of project pictures, so pages and widgets load nothing from elsewhere."
+)
+
+
+@images.command("fetch")
+@click.option("--all", "everything", is_flag=True, help="Ask for every picture again.")
+def fetch_images_command(everything: bool) -> None:
+    """Copy the pictures of published projects that have no copy yet (sources poll does too)."""
+    fetcher = fetch.fetcher_from_config(current_app.config, current_app.instance_path)
+    try:
+        if not _copy_pictures(fetcher, everything=everything):
+            click.echo("No picture needs a copy (use --all to ask for every one again).")
+    finally:
+        fetcher.close()
+
+
 @click.command("serve")
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -228,6 +271,7 @@ COMMANDS = (
     users,
     tokens,
     sources,
+    images,
     serve_command,
 )
 

@@ -8,11 +8,12 @@ orderings are stable (ties broken by id) and served by the indexes in ``models``
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 
 from .errors import InvalidParameter, NotFound
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     PartnerKind,
     Project,
     Status,
+    StoredImage,
     event_field,
     project_field,
 )
@@ -178,6 +180,7 @@ def _with_project_relations(query: Select[Project]) -> Select[Project]:
         joinedload(Project.alliance),
         selectinload(Project.partner),
         selectinload(Project.fields),
+        joinedload(Project.picture),  # many-to-one: in the same query
     )
 
 
@@ -215,6 +218,23 @@ def published_project(session: Session, alliance: str, slug: str) -> Project:
     if project is None:
         raise NotFound("project", slug)
     return project
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def stored_picture(session: Session, digest: str) -> StoredImage:
+    """The copy of a picture named by its digest, with its bytes; raises :class:`NotFound`."""
+    query = (
+        select(StoredImage)
+        .options(undefer(StoredImage.data))
+        .where(StoredImage.digest == digest, StoredImage.data.is_not(None))
+        .limit(1)
+    )
+    found = session.scalar(query) if _DIGEST.fullmatch(digest) else None
+    if found is None:
+        raise NotFound("picture", digest[:64])
+    return found
 
 
 # --- events -------------------------------------------------------------------------------

@@ -34,6 +34,8 @@ POLICIES: dict[str, str] = {
     "fresh": "public, no-cache",
     "api": "public, max-age=60, stale-while-revalidate=300",
     "static": "public, max-age=86400, stale-while-revalidate=604800",
+    # named by their content: a changed picture gets a new address
+    "immutable": "public, max-age=31536000, immutable",
     "none": "no-store",
     "private": "private, no-store",
 }

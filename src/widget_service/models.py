@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -24,7 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .timeutil import UTC, today, utcnow
@@ -306,6 +307,10 @@ class Project(Timestamps, Origin, Base):
     fields: Mapped[list[ActionField]] = relationship(
         secondary=project_field, order_by="ActionField.position"
     )
+    # the service's own copy of ``image`` (see images.py), once it has been made
+    picture: Mapped[StoredImage | None] = relationship(
+        primaryjoin="foreign(Project.image) == StoredImage.url", viewonly=True
+    )
 
     def __repr__(self) -> str:
         return f"<Project {self.slug}>"
@@ -390,6 +395,37 @@ class Call(Timestamps, Base):
     def has_ended(self, on: dt.date | None = None) -> bool:
         """True after its last day; a call that has not begun yet has not ended."""
         return self.ends is not None and self.ends < (on or today())
+
+
+class StoredImage(Base):
+    """The service's copy of a picture from another site, known by its address there.
+
+    Pages and widgets show the copy, so a visitor's browser never contacts that site.
+    ``digest`` names the copy (``/images/<digest>.jpg``); it is empty while no copy could
+    be made, and ``error`` then says why.
+    """
+
+    __tablename__ = "stored_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(1000), unique=True)
+    digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    media_type: Mapped[str | None] = mapped_column(String(40))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    size: Mapped[int | None] = mapped_column(Integer)  # bytes, for feed enclosures
+    # the bytes are read only where the picture itself is served
+    data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    # the other site's validators for the copy: asking again costs a 304 when unchanged
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    tried_at: Mapped[dt.datetime | None] = mapped_column()
+    copied_at: Mapped[dt.datetime | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(String(500))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __repr__(self) -> str:
+        return f"<StoredImage {self.url}>"
 
 
 class Source(Timestamps, Base):

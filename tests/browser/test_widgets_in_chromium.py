@@ -7,6 +7,7 @@ snippets come from the builder of the running service, as a webmaster would copy
 from __future__ import annotations
 
 import html as htmllib
+import io
 import json
 import re
 import time
@@ -18,7 +19,13 @@ from typing import Any
 
 import pytest
 from flask import Flask, Response
+from PIL import Image as PillowImage
 from playwright.sync_api import BrowserContext, Frame, Page, expect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from widget_service.images import prepare
+from widget_service.models import Project, StoredImage
 
 from .conftest import LiveServer
 
@@ -504,3 +511,56 @@ def test_the_axe_check_finds_a_planted_violation(host: Host, page: Page) -> None
     page.goto(host.page("/broken", '<img src="/favicon.ico"><a href="/x"></a>'))
     found = {item["id"] for item in axe_violations(page)}
     assert {"image-alt", "link-name"} <= found
+
+
+# --- project pictures ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["loader", "iframe", "fragment"])
+def test_a_project_picture_shows_from_the_service_on_another_origin(
+    demo: Session,
+    live_server: LiveServer,
+    host: Host,
+    page: Page,
+    context: BrowserContext,
+    form: str,
+) -> None:
+    # a copy as `widget-service images fetch` leaves it (the fetching has its own tests)
+    out = io.BytesIO()
+    PillowImage.new("RGB", (640, 360), (0, 90, 160)).save(out, "JPEG")
+    prepared = prepare(out.getvalue())
+    url = "https://www.sehnde.de/bilder/sprachcafe.jpg"
+    demo.add(
+        StoredImage(
+            url=url,
+            digest=prepared.digest,
+            media_type=prepared.media_type,
+            width=prepared.width,
+            height=prepared.height,
+            data=prepared.data,
+        )
+    )
+    project = demo.scalar(select(Project).where(Project.slug == "sprachcafe-sehnde"))
+    assert project is not None
+    project.image = url
+    demo.commit()
+
+    snippets = builder_snippets(live_server, "projects", f"alliance={PA}&layout=cards")
+    body = fetch(snippets["fragment"]) if form == "fragment" else snippets[form]
+    watch = Watch(page)
+    page.goto(host.page(f"/bilder-{form}", body))
+    if form == "loader":
+        wait_ready(page)
+    # Playwright's CSS locators pierce the Shadow DOM
+    scope = service_frame(page) if form == "iframe" else page
+    picture = scope.locator("img.aw-picture")
+    expect(picture).to_have_count(1)
+    picture.scroll_into_view_if_needed()
+    poll(page, lambda: bool(picture.evaluate("i => i.complete && i.naturalWidth > 0")), "it loads")
+    assert picture.evaluate("i => i.naturalWidth") == 640
+    assert picture.get_attribute("alt") == ""  # the title beside it says what it shows
+    assert f"/images/{prepared.digest}.jpg" in str(picture.get_attribute("src"))
+    assert watch.only_from(host.url, live_server.url), watch.requests
+    assert not any(url in request for request in watch.requests)
+    assert watch.failures == [] and watch.errors == []
+    assert context.cookies() == []

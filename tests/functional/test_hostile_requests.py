@@ -7,22 +7,27 @@ here fails ``test_every_route_has_an_example``.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from urllib.parse import quote
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from widget_service.models import Membership
+from widget_service.images import prepare
+from widget_service.models import Membership, StoredImage
 from widget_service.verification import verification_token
 
 PA = "niedersachsen-packt-an"
 HZ = "niedersachsen-haelt-zusammen"
 
-# one example path per route (rule -> path); {token} is a real verification token
+# one example path per route (rule -> path); {token} is a real verification token and
+# {picture} a stored picture's digest
 EXAMPLES = {
     "/": "/",
     "/healthz": "/healthz",
@@ -48,6 +53,7 @@ EXAMPLES = {
     "/badge/<alliance>/<partner>.<any(svg, png):fmt>": f"/badge/{PA}/landkreis-peine.svg",
     "/banner/<alliance>/<call>.<any(svg, png):fmt>": f"/banner/{HZ}/zusammen-mehr.svg",
     "/verify/<token>": "/verify/{token}",
+    "/images/<digest>.<any(jpg, png):extension>": "/images/{picture}.jpg",
 }
 # more paths on the same routes, where other code runs
 MORE = [
@@ -128,11 +134,27 @@ def _sane(response: TestResponse, what: str) -> None:
 
 
 @pytest.fixture
-def token(app: Flask, demo: Session) -> str:
+def filled(app: Flask, demo: Session) -> Callable[[str], str]:
+    """Fills an example's placeholders: a real verification token and picture."""
     membership = demo.scalars(select(Membership)).first()
     assert membership is not None
     with app.test_request_context():
-        return verification_token(membership)
+        token = verification_token(membership)
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (0, 90, 160)).save(out, "PNG")
+    prepared = prepare(out.getvalue())
+    demo.add(
+        StoredImage(
+            url="https://example.org/bild.png",
+            digest=prepared.digest,
+            media_type=prepared.media_type,
+            width=prepared.width,
+            height=prepared.height,
+            data=prepared.data,
+        )
+    )
+    demo.commit()
+    return lambda example: example.replace("{token}", token).replace("{picture}", prepared.digest)
 
 
 def test_every_route_has_an_example(app: Flask) -> None:
@@ -145,8 +167,10 @@ def test_every_route_has_an_example(app: Flask) -> None:
 
 
 @pytest.mark.parametrize("example", [*EXAMPLES.values(), *MORE])
-def test_hostile_parameters_never_make_a_500(client: FlaskClient, token: str, example: str) -> None:
-    path = example.replace("{token}", token)
+def test_hostile_parameters_never_make_a_500(
+    client: FlaskClient, filled: Callable[[str], str], example: str
+) -> None:
+    path = filled(example)
     assert client.get(path).status_code in (200, 302, 400, 501), path  # the example exists
     for value in VALUES:
         _sane(client.get(path, query_string=dict.fromkeys(PARAMETERS, value)), f"{path} {value!r}")
@@ -157,16 +181,20 @@ def test_hostile_parameters_never_make_a_500(client: FlaskClient, token: str, ex
     _sane(client.get(path, query_string="limit=%ED%A0%80&title=%FF&partner=%C3"), path)
 
 
-def test_hostile_headers_never_make_a_500(client: FlaskClient, token: str) -> None:
+def test_hostile_headers_never_make_a_500(
+    client: FlaskClient, filled: Callable[[str], str]
+) -> None:
     for example in [*EXAMPLES.values(), *MORE]:
-        path = example.replace("{token}", token)
+        path = filled(example)
         for headers in HEADERS:
             _sane(client.get(path, headers=headers), f"{path} {headers}")
 
 
-def test_hostile_path_segments_never_make_a_500(client: FlaskClient, token: str) -> None:
+def test_hostile_path_segments_never_make_a_500(
+    client: FlaskClient, filled: Callable[[str], str]
+) -> None:
     for example in [*EXAMPLES.values(), *MORE]:
-        parts = example.replace("{token}", token).split("/")
+        parts = filled(example).split("/")
         for index in range(1, len(parts)):
             _, dot, extension = parts[index].rpartition(".")
             for segment in SEGMENTS:

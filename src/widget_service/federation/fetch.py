@@ -456,15 +456,26 @@ class Fetcher:
         """Close the cache backend's connections."""
         self.cache.close()
 
-    def fetch(self, url: str) -> Fetched:
-        """GET ``url`` (following redirects under guard); raise :class:`FetchError`."""
+    def fetch(
+        self,
+        url: str,
+        accept: str = ACCEPT,
+        *,
+        validators: tuple[str | None, str | None] | None = None,
+    ) -> Fetched:
+        """GET ``url`` (following redirects under guard); raise :class:`FetchError`.
+
+        ``accept`` is the Accept header: feeds by default. With ``validators`` (ETag,
+        Last-Modified) the request is conditional on them and bypasses the response
+        cache: for pictures, whose copies the caller keeps itself.
+        """
         attempt = _Attempt(self.settings)
         token = _ATTEMPT.set(attempt)
         watchdog = threading.Timer(self.settings.deadline, attempt.expire)
         watchdog.daemon = True
         watchdog.start()
         try:
-            with self._session() as session:
+            with self._session(accept, validators) as session:
                 return self._follow(session, url, attempt)
         except FetchError:
             if attempt.expired:
@@ -478,8 +489,18 @@ class Fetcher:
             watchdog.cancel()
             _ATTEMPT.reset(token)
 
-    def _session(self) -> requests.Session:
-        session: requests.Session = requests_cache.CachedSession(
+    def _session(
+        self, accept: str, validators: tuple[str | None, str | None] | None
+    ) -> requests.Session:
+        if validators is not None:
+            session = requests.Session()
+            etag, last_modified = validators
+            if etag:
+                session.headers["If-None-Match"] = etag
+            if last_modified:
+                session.headers["If-Modified-Since"] = last_modified
+            return self._guarded(session, accept)
+        cached: requests.Session = requests_cache.CachedSession(
             backend=self.cache,
             # every use revalidates with the stored validators; no validators, no caching
             expire_after=requests_cache.EXPIRE_IMMEDIATELY,
@@ -489,9 +510,12 @@ class Fetcher:
             # the backend is shared by every fetch; it is closed with the fetcher
             autoclose=False,
         )
+        return self._guarded(cached, accept)
+
+    def _guarded(self, session: requests.Session, accept: str) -> requests.Session:
         # no proxies, certificates or .netrc credentials from the environment
         session.trust_env = False
-        session.headers.update({"User-Agent": self.settings.user_agent, "Accept": ACCEPT})
+        session.headers.update({"User-Agent": self.settings.user_agent, "Accept": accept})
         adapter = _GuardedAdapter(max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)

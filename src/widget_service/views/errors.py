@@ -25,6 +25,7 @@ NOT_FOUND = {
     "call": lazy_gettext("There is no call “%(slug)s”."),
     "membership": lazy_gettext("There is no public membership “%(slug)s”."),
     "widget": lazy_gettext("There is no widget “%(slug)s”."),
+    "picture": lazy_gettext("There is no picture “%(slug)s”."),
 }
 
 

@@ -29,7 +29,7 @@ from ..models import Alliance, Event, Partner, Project, Status
 from ..sanitize import clean_html, plain_text
 from ..text import ALL
 from ..timeutil import UTC
-from .helpers import site_name
+from .helpers import picture_url, site_name
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -340,11 +340,20 @@ def _entry(
         updated=max(item.updated_at, published),
         categories=[feeds.Category(f.slug, f.label(language), scheme) for f in item.fields],
         author=_author(item),
-        enclosure=feeds.enclosure_for(absolute_url(item.image)),
+        enclosure=_enclosure(item),
         external_url=None if item.is_local else absolute_url(item.remote_url),
         happening=happening,
         extensions={"_alliance": alliance_extension(item, url)},
     )
+
+
+def _enclosure(item: Project | Event) -> feeds.Enclosure | None:
+    """The item's picture: the service's copy where there is one, else its address."""
+    if isinstance(item, Project) and item.picture is not None:
+        copy = picture_url(item, absolute=True)
+        if copy and item.picture.media_type:
+            return feeds.Enclosure(copy, item.picture.media_type, item.picture.size or 0)
+    return feeds.enclosure_for(absolute_url(item.image))
 
 
 def _author(item: Project | Event) -> feeds.Person | None:

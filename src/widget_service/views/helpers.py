@@ -12,9 +12,10 @@ from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
 
 from ..colors import darken_until, readable_on
-from ..http import inline_style
+from ..http import external_url, inline_style
 from ..i18n import gettext, lazy_gettext, requested_language
-from ..models import Call, PartnerKind
+from ..images import EXTENSIONS
+from ..models import Call, PartnerKind, Project
 from ..text import is_hex_color
 
 PARTNER_KINDS = {
@@ -76,6 +77,17 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=_digest(Path(folder) / filename))
 
 
+def picture_url(project: Project, absolute: bool = False) -> str | None:
+    """The address of the service's copy of a project's picture; None while there is none."""
+    stored = project.picture
+    if stored is None or stored.digest is None or stored.media_type not in EXTENSIONS:
+        return None
+    extension = EXTENSIONS[stored.media_type]
+    if absolute:  # widgets on other sites
+        return external_url("public.picture", digest=stored.digest, extension=extension)
+    return url_for("public.picture", digest=stored.digest, extension=extension)
+
+
 def page_url(**changes: object) -> str:
     """The current page's URL with some query parameters changed (None removes one)."""
     args = dict(request.args.items())
@@ -99,6 +111,7 @@ def init_app(app: Flask) -> None:
         page_url=page_url,
         partner_kind=partner_kind,
         partner_kinds=partner_kinds,
+        picture_url=picture_url,
         requested_language=requested_language,
         site_name=site_name,
     )

@@ -10,7 +10,9 @@ from werkzeug.wrappers import Response
 
 from .. import content, db
 from ..content import Filters, Resolved
-from ..http import cached
+from ..errors import NotFound
+from ..http import cached, open_cors
+from ..images import EXTENSIONS
 from ..models import Alliance
 from ..text import ALL
 
@@ -49,6 +51,18 @@ def privacy() -> Response:
 @bp.get("/accessibility")
 def accessibility() -> Response:
     return _page("accessibility.html")
+
+
+@bp.get("/images/<digest>.<any(jpg, png):extension>")
+def picture(digest: str, extension: str) -> Response:
+    """The service's copy of a project picture (see federation/pictures.py)."""
+    found = content.stored_picture(db.session(), digest)
+    if found.media_type not in EXTENSIONS or EXTENSIONS[found.media_type] != extension:
+        raise NotFound("picture", digest)
+    response = Response(found.data, mimetype=found.media_type)
+    # pictures show in widgets on other sites, and in their Shadow DOM
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return open_cors(cached(response, "immutable", etag=digest))
 
 
 @bp.get("/p/<alliance>")

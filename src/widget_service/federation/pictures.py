@@ -1,0 +1,178 @@
+"""Copies of project pictures, so pages and widgets load nothing from other sites.
+
+A project's ``image`` is an address elsewhere (from an import, later from the office).
+``widget-service images fetch`` (and every ``sources poll``) downloads each picture that
+has no copy yet through the guarded fetcher, makes it ours with :mod:`..images` and
+stores it as a :class:`StoredImage`; pages and widgets then show ``/images/<digest>.jpg``.
+A picture that cannot be fetched or read is tried again after :data:`RETRY_AFTER`, and
+its project is shown without a picture meanwhile; a copy once made stays until a newer
+one replaces it. With ``--all`` every picture is asked for again, with the validators
+of its copy (ETag, Last-Modified), so an unchanged one costs a 304.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..images import ImageError, Prepared, prepare
+from ..models import Project, Status, StoredImage
+from ..timeutil import utcnow
+from .fetch import Fetcher, FetchError
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER = dt.timedelta(hours=6)
+MAX_PER_RUN = 500
+ACCEPT = "image/jpeg, image/png, image/webp, image/gif;q=0.8, */*;q=0.1"
+ERROR_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class PictureOutcome:
+    """What fetching one picture gave (made in a worker thread; touches no database)."""
+
+    url: str
+    prepared: Prepared | None = None
+    error: str | None = None
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class PictureSummary:
+    copied: int = 0
+    unchanged: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"Pictures: {self.copied} copied, {self.unchanged} unchanged, "
+            f"{len(self.failures)} failed"
+        )
+
+
+def wanted_pictures(
+    session: Session,
+    *,
+    everything: bool = False,
+    now: dt.datetime | None = None,
+    limit: int = MAX_PER_RUN,
+) -> list[str]:
+    """The picture addresses of published projects that need a copy (all with ``everything``)."""
+    moment = now or utcnow()
+    query = (
+        select(Project.image)
+        .where(Project.status == Status.PUBLISHED, Project.image.is_not(None))
+        .distinct()
+        .order_by(Project.image)
+        .limit(limit)
+    )
+    if not everything:
+        settled = exists().where(
+            StoredImage.url == Project.image,
+            or_(StoredImage.digest.is_not(None), StoredImage.tried_at > moment - RETRY_AFTER),
+        )
+        query = query.where(~settled)
+    return [url for url in session.scalars(query) if url]
+
+
+def copy_pictures(
+    session: Session,
+    fetcher: Fetcher,
+    urls: Sequence[str],
+    *,
+    workers: int = 8,
+    now: dt.datetime | None = None,
+    progress: Callable[[PictureOutcome], None] | None = None,
+) -> PictureSummary:
+    """Fetch and prepare ``urls`` in parallel and store each copy; return the totals."""
+    summary = PictureSummary()
+    if not urls:
+        return summary
+    # the validators of the copies there are: an unchanged picture answers 304
+    query = select(StoredImage.url, StoredImage.etag, StoredImage.last_modified).where(
+        StoredImage.url.in_(urls), StoredImage.digest.is_not(None)
+    )
+    validators = {url: (etag, modified) for url, etag, modified in session.execute(query)}
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(urls)))) as pool:
+        futures = [pool.submit(fetch_picture, fetcher, url, validators.get(url)) for url in urls]
+        for future in as_completed(futures):
+            outcome = future.result()
+            store_picture(session, outcome, summary, now or utcnow())
+            if progress is not None:
+                progress(outcome)
+    return summary
+
+
+def fetch_picture(
+    fetcher: Fetcher, url: str, validators: tuple[str | None, str | None] | None = None
+) -> PictureOutcome:
+    """Download and prepare one picture, conditionally on the ``validators`` of its copy.
+
+    Pictures bypass the response cache: the copy is kept here, and the cache would keep
+    every original beside it.
+    """
+    try:
+        fetched = fetcher.fetch(url, accept=ACCEPT, validators=validators or (None, None))
+    except FetchError as error:
+        return PictureOutcome(url, error=str(error))
+    except Exception as error:  # one picture's surprise must not end the run
+        log.exception("fetching the picture %s failed unexpectedly", url)
+        return PictureOutcome(url, error=f"the download failed ({type(error).__name__})")
+    if fetched.not_modified:
+        if validators is None:  # asked without validators: a 304 makes no sense
+            return PictureOutcome(url, error="the server answered 304 to a plain request")
+        return PictureOutcome(url, not_modified=True)
+    try:
+        prepared = prepare(fetched.body)
+    except ImageError as error:
+        return PictureOutcome(url, error=str(error))
+    except Exception as error:  # a decoder bug on hostile input fails this picture only
+        log.exception("reading the picture %s failed unexpectedly", url)
+        return PictureOutcome(url, error=f"the picture could not be read ({type(error).__name__})")
+    return PictureOutcome(url, prepared, etag=fetched.etag, last_modified=fetched.last_modified)
+
+
+def store_picture(
+    session: Session, outcome: PictureOutcome, summary: PictureSummary, moment: dt.datetime
+) -> None:
+    """Record one outcome in its own transaction; a new copy marks its projects as changed."""
+    row = session.scalar(select(StoredImage).where(StoredImage.url == outcome.url))
+    if row is None:
+        row = StoredImage(url=outcome.url, failures=0)
+        session.add(row)
+    row.tried_at = moment
+    prepared = outcome.prepared
+    if outcome.error is not None:
+        # the last good copy, if any, stays
+        row.error = outcome.error[:ERROR_LENGTH]
+        row.failures = (row.failures or 0) + 1
+        summary.failures.append((outcome.url, outcome.error))
+    elif prepared is None or prepared.digest == row.digest:
+        row.error, row.failures = None, 0
+        if prepared is not None:
+            row.etag, row.last_modified = outcome.etag, outcome.last_modified
+        summary.unchanged += 1
+    else:
+        row.digest = prepared.digest
+        row.media_type = prepared.media_type
+        row.width, row.height = prepared.width, prepared.height
+        row.size = len(prepared.data)
+        row.data = prepared.data
+        row.etag, row.last_modified = outcome.etag, outcome.last_modified
+        row.copied_at = moment
+        row.error, row.failures = None, 0
+        # pages and feeds that show the picture change: their ETags must too
+        session.execute(
+            update(Project).where(Project.image == outcome.url).values(updated_at=moment)
+        )
+        summary.copied += 1
+    session.commit()
