@@ -207,3 +207,30 @@ def test_sources_poll_copies_pictures_too(
 )
 def test_an_unknown_picture_is_a_404(client: FlaskClient, address: str) -> None:
     assert client.get(address).status_code == 404
+
+
+def test_a_partner_logo_is_copied_and_shown_on_the_wall_and_the_partner_page(
+    demo: Session, runner: FlaskCliRunner, client: FlaskClient, feeds: FeedServer
+) -> None:
+    out = io.BytesIO()
+    Image.new("RGBA", (600, 200), (0, 90, 160, 0)).save(out, "PNG")  # transparent
+    feeds.serve("/wappen.png", out.getvalue(), "image/png")
+    url = feeds.url("/wappen.png")
+    partner = {"slug": "landkreis-peine", "name": "Landkreis Peine", "logo": url}
+    import_document(demo, {"partners": [partner]})
+    wall_before = client.get(f"/fragment/partners?alliance={PA}&layout=cards&limit=50")
+
+    assert "Pictures: 1 copied" in fetch_images(runner)
+    stored = copy_of(demo, url)
+    assert stored is not None and stored.media_type == "image/png"
+    address = f"/images/{stored.digest}.png"
+    assert client.get(address).mimetype == "image/png"
+
+    wall = client.get(f"/fragment/partners?alliance={PA}&layout=cards&limit=50")
+    assert wall.headers["ETag"] != wall_before.headers["ETag"]
+    html = wall.get_data(as_text=True)
+    assert html.count('class="aw-logo"') == 1 and f'src="http://localhost{address}"' in html
+    assert html.count('class="aw-monogram"') >= 1  # the partners without a logo
+    page = client.get(f"/p/{PA}/partners/landkreis-peine").get_data(as_text=True)
+    assert f'<img class="logo" src="{address}" alt="" width="600" height="200">' in page
+    assert url not in page
