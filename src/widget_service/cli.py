@@ -235,14 +235,15 @@ def add_source_command(
 
 
 images = AppGroup(
-    "images", help="Copies of project pictures, so pages and widgets load nothing from elsewhere."
+    "images",
+    help="Copies of project pictures and partner logos, so pages load nothing from elsewhere.",
 )
 
 
 @images.command("fetch")
 @click.option("--all", "everything", is_flag=True, help="Ask for every picture again.")
 def fetch_images_command(everything: bool) -> None:
-    """Copy the pictures of published projects that have no copy yet (sources poll does too)."""
+    """Copy the project pictures and partner logos that have no copy yet (sources poll does too)."""
     fetcher = fetch.fetcher_from_config(current_app.config, current_app.instance_path)
     try:
         if not _copy_pictures(fetcher, everything=everything):

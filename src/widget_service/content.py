@@ -396,7 +396,10 @@ def active_partners(
     if filters.kind:
         query = query.where(Partner.kind == filters.kind)
     query = (
-        query.options(selectinload(Partner.memberships).joinedload(Membership.alliance))
+        query.options(
+            selectinload(Partner.memberships).joinedload(Membership.alliance),
+            joinedload(Partner.picture),
+        )
         .order_by(Partner.name, Partner.id)
         .limit(filters.limit)
         .offset(filters.offset)
@@ -408,7 +411,10 @@ def partner_by_slug(session: Session, slug: str) -> Partner:
     """A partner with its memberships; raises :class:`NotFound`."""
     query = (
         select(Partner)
-        .options(selectinload(Partner.memberships).joinedload(Membership.alliance))
+        .options(
+            selectinload(Partner.memberships).joinedload(Membership.alliance),
+            joinedload(Partner.picture),
+        )
         .where(Partner.slug == slug)
     )
     partner = session.scalar(query)

@@ -205,6 +205,11 @@ class Partner(Timestamps, Base):
         back_populates="partner", cascade="all, delete-orphan"
     )
 
+    # the service's copy of ``logo`` (see images.py), once it has been made
+    picture: Mapped[StoredImage | None] = relationship(
+        primaryjoin="foreign(Partner.logo) == StoredImage.url", viewonly=True
+    )
+
     def __repr__(self) -> str:
         return f"<Partner {self.slug}>"
 
@@ -398,7 +403,8 @@ class Call(Timestamps, Base):
 
 
 class StoredImage(Base):
-    """The service's copy of a picture from another site, known by its address there.
+    """The service's copy of a picture from another site (a project's picture, a partner's
+    logo), known by its address there.
 
     Pages and widgets show the copy, so a visitor's browser never contacts that site.
     ``digest`` names the copy (``/images/<digest>.jpg``); it is empty while no copy could

@@ -86,6 +86,8 @@ class RemoteItem:
     fields: tuple[str, ...] = ()
     place: str | None = None
     region: str | None = None
+    # the item's picture, an address on the source's site (copied by federation/pictures.py)
+    image: str | None = None
     # events only
     starts: dt.datetime | None = None
     ends: dt.datetime | None = None
@@ -318,6 +320,7 @@ def _feed_entry(entry: Mapping[str, Any], number: int, url: str, kind: SourceKin
         via=None,
         place=None,
         region=None,
+        image=_entry_image(entry, url),
     )
     if kind is not SourceKind.EVENTS:
         return item
@@ -331,6 +334,26 @@ def _feed_entry(entry: Mapping[str, Any], number: int, url: str, kind: SourceKin
     )
     hint = "subscribe to the calendar (.ics) or JSON Feed of these events instead"
     return _check_event(event, where, hint)
+
+
+def _entry_image(entry: Mapping[str, Any], base: str) -> str | None:
+    """An RSS or Atom item's picture: an image enclosure, else Media RSS content or thumbnail."""
+    candidates: list[Any] = [
+        enclosure.get("href")
+        for enclosure in entry.get("enclosures") or []
+        if str(enclosure.get("type") or "").startswith("image/")
+    ]
+    candidates += [
+        media.get("url")
+        for media in entry.get("media_content") or []
+        if media.get("medium") == "image" or str(media.get("type") or "").startswith("image/")
+    ]
+    candidates += [thumbnail.get("url") for thumbnail in entry.get("media_thumbnail") or []]
+    for candidate in candidates:
+        found = _link(candidate, base)
+        if found:
+            return found
+    return None
 
 
 # --- JSON Feed, with the _alliance extension of other instances ---------------------------
@@ -409,6 +432,7 @@ def _json_item(raw: Mapping[str, Any], number: int, base: str, kind: SourceKind)
         fields=tuple(_field_slugs(ext.get("fields"))),
         place=_optional_text(ext.get("place"), PLACE),
         region=_optional_text(ext.get("region"), PLACE),
+        image=_link(raw.get("image"), base) or _link(raw.get("banner_image"), base),
     )
     if kind is not SourceKind.EVENTS:
         return item

@@ -1,6 +1,8 @@
-"""Copies of project pictures, so pages and widgets load nothing from other sites.
+"""Copies of project pictures and partner logos, so pages and widgets load nothing from
+other sites.
 
-A project's ``image`` is an address elsewhere (from an import, later from the office).
+A project's ``image`` and a partner's ``logo`` are addresses elsewhere (from an import,
+later from the office).
 ``widget-service images fetch`` (and every ``sources poll``) downloads each picture that
 has no copy yet through the guarded fetcher, makes it ours with :mod:`..images` and
 stores it as a :class:`StoredImage`; pages and widgets then show ``/images/<digest>.jpg``.
@@ -18,11 +20,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import or_, select, union, update
 from sqlalchemy.orm import Session
 
 from ..images import ImageError, Prepared, prepare
-from ..models import Project, Status, StoredImage
+from ..models import Partner, Project, Status, StoredImage
 from ..timeutil import utcnow
 from .fetch import Fetcher, FetchError
 
@@ -66,21 +68,25 @@ def wanted_pictures(
     now: dt.datetime | None = None,
     limit: int = MAX_PER_RUN,
 ) -> list[str]:
-    """The picture addresses of published projects that need a copy (all with ``everything``)."""
+    """The addresses of published projects' pictures and partners' logos that need a copy.
+
+    With ``everything``: all of them, to be asked for again.
+    """
     moment = now or utcnow()
-    query = (
-        select(Project.image)
-        .where(Project.status == Status.PUBLISHED, Project.image.is_not(None))
-        .distinct()
-        .order_by(Project.image)
-        .limit(limit)
+    settled = (
+        select(StoredImage.url)
+        .where(or_(StoredImage.digest.is_not(None), StoredImage.tried_at > moment - RETRY_AFTER))
+        .scalar_subquery()
     )
+    pictures = select(Project.image.label("url")).where(
+        Project.status == Status.PUBLISHED, Project.image.is_not(None)
+    )
+    logos = select(Partner.logo.label("url")).where(Partner.logo.is_not(None))
     if not everything:
-        settled = exists().where(
-            StoredImage.url == Project.image,
-            or_(StoredImage.digest.is_not(None), StoredImage.tried_at > moment - RETRY_AFTER),
-        )
-        query = query.where(~settled)
+        pictures = pictures.where(Project.image.not_in(settled))
+        logos = logos.where(Partner.logo.not_in(settled))
+    both = union(pictures, logos).subquery()
+    query = select(both.c.url).order_by(both.c.url).limit(limit)
     return [url for url in session.scalars(query) if url]
 
 
@@ -170,9 +176,8 @@ def store_picture(
         row.etag, row.last_modified = outcome.etag, outcome.last_modified
         row.copied_at = moment
         row.error, row.failures = None, 0
-        # pages and feeds that show the picture change: their ETags must too
-        session.execute(
-            update(Project).where(Project.image == outcome.url).values(updated_at=moment)
-        )
+        # pages, widgets and feeds that show the picture change: their ETags must too
+        for model, column in ((Project, Project.image), (Partner, Partner.logo)):
+            session.execute(update(model).where(column == outcome.url).values(updated_at=moment))
         summary.copied += 1
     session.commit()

@@ -361,6 +361,7 @@ def _values(
         "partner": local,
         "remote_partner": item.partner.as_dict() if item.partner and local is None else None,
         "remote_url": item.url,
+        "image": item.image,
         "via": item.via or via,
         "fields": [fields[slug] for slug in item.fields if slug in fields],
     }

@@ -15,7 +15,7 @@ from ..colors import darken_until, readable_on
 from ..http import external_url, inline_style
 from ..i18n import gettext, lazy_gettext, requested_language
 from ..images import EXTENSIONS
-from ..models import Call, PartnerKind, Project
+from ..models import Call, Partner, PartnerKind, Project
 from ..text import is_hex_color
 
 PARTNER_KINDS = {
@@ -77,9 +77,10 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=_digest(Path(folder) / filename))
 
 
-def picture_url(project: Project, absolute: bool = False) -> str | None:
-    """The address of the service's copy of a project's picture; None while there is none."""
-    stored = project.picture
+def picture_url(item: Project | Partner, absolute: bool = False) -> str | None:
+    """The address of the service's copy of a project's picture or a partner's logo; None
+    while there is none."""
+    stored = item.picture
     if stored is None or stored.digest is None or stored.media_type not in EXTENSIONS:
         return None
     extension = EXTENSIONS[stored.media_type]
