@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -322,16 +322,12 @@ def _occurrences(
             if event.starts > window[1] and found:
                 break  # beyond the window; but a series always shows its next date
             original = occurrence.decoded("RECURRENCE-ID", None) or occurrence.decoded("DTSTART")
-            found.append(_with_uid(event, f"{event.uid}/{_instant(original)}"))
+            found.append(replace(event, uid=f"{event.uid}/{_instant(original)}"))
     except CalendarError:
         raise
     except (ValueError, TypeError, KeyError, OverflowError, recurring_ical_events.InvalidCalendar):
         return None  # a rule the library cannot follow: the series is read as its first date
     return found
-
-
-def _with_uid(event: RemoteEvent, uid: str) -> RemoteEvent:
-    return RemoteEvent(**{**event.__dict__, "uid": uid})
 
 
 def _instant(value: Any) -> str:
@@ -348,7 +344,7 @@ def _instant(value: Any) -> str:
 
 
 def _event(component: Any, zone: ZoneInfo) -> RemoteEvent:
-    uid = str(component.get("UID") or "").strip()
+    uid = _uid(component)
     where = f"event {uid!r}" if uid else "an event without UID"
     if not uid:
         raise CalendarError(f"{where}: every event needs a UID")

@@ -149,7 +149,7 @@ sources = AppGroup("sources", help="Sources: other sites' feeds federated into t
 @sources.command("poll")
 @click.option("--all", "everything", is_flag=True, help="Poll every active source, due or not.")
 def poll_sources_command(everything: bool) -> None:
-    """Fetch every source that is due and store its items, then copy new project pictures.
+    """Fetch every source that is due and store its items, then copy new pictures and logos.
 
     Failures are recorded, not fatal.
     """
@@ -181,7 +181,7 @@ def poll_sources_command(everything: bool) -> None:
 
 
 def _copy_pictures(fetcher: fetch.Fetcher, *, everything: bool) -> int:
-    """Copy the project pictures that need it; say what happened. Returns how many were due."""
+    """Copy the pictures and logos that need it; say what happened. Returns how many were due."""
     session = db.session()
     wanted = pictures.wanted_pictures(session, everything=everything)
     if not wanted:
