@@ -64,13 +64,13 @@ def prepare(data: bytes) -> Prepared:
                 source.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a fraction
                 picture = ImageOps.exif_transpose(source)
                 picture.load()
+    except ImageError:
+        raise
     except UnidentifiedImageError:
         raise ImageError("not a picture in JPEG, PNG, WebP or GIF") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError("the picture declares too many pixels") from None
     except (OSError, ValueError, SyntaxError, EOFError) as error:
-        if isinstance(error, ImageError):
-            raise
         raise ImageError(f"the picture cannot be read: {error}") from None
     picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     transparent = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info

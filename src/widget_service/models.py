@@ -31,6 +31,9 @@ from sqlalchemy.types import TypeDecorator
 from .timeutil import UTC, today, utcnow
 
 SLUG_LENGTH = 80
+# a remote server's validators, kept for conditional requests (a longer one is not kept)
+ETAG_LENGTH = 500
+LAST_MODIFIED_LENGTH = 100
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -423,8 +426,8 @@ class StoredImage(Base):
     # the bytes are read only where the picture itself is served
     data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     # the other site's validators for the copy: asking again costs a 304 when unchanged
-    etag: Mapped[str | None] = mapped_column(String(300))
-    last_modified: Mapped[str | None] = mapped_column(String(100))
+    etag: Mapped[str | None] = mapped_column(String(ETAG_LENGTH))
+    last_modified: Mapped[str | None] = mapped_column(String(LAST_MODIFIED_LENGTH))
     tried_at: Mapped[dt.datetime | None] = mapped_column()
     copied_at: Mapped[dt.datetime | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(String(500))
@@ -450,8 +453,8 @@ class Source(Timestamps, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_fetched_at: Mapped[dt.datetime | None] = mapped_column()
     last_success_at: Mapped[dt.datetime | None] = mapped_column()
-    etag: Mapped[str | None] = mapped_column(String(500))
-    last_modified: Mapped[str | None] = mapped_column(String(100))
+    etag: Mapped[str | None] = mapped_column(String(ETAG_LENGTH))
+    last_modified: Mapped[str | None] = mapped_column(String(LAST_MODIFIED_LENGTH))
     last_status: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)
     failures: Mapped[int] = mapped_column(Integer, default=0)

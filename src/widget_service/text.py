@@ -44,6 +44,14 @@ def whole_number(value: str) -> int | None:
     return int(value) if _DIGITS.fullmatch(value) else None
 
 
+def fitting(value: str | None, limit: int) -> str | None:
+    """The value if it fits a column of ``limit`` characters, else ``None``.
+
+    For values that are useless when cut, such as a remote server's ETag.
+    """
+    return value if value is None or len(value) <= limit else None
+
+
 def has_control(value: str) -> bool:
     """True when the value holds a control character (see :data:`CONTROL`)."""
     return CONTROL.search(value) is not None

@@ -83,3 +83,9 @@ def test_control_characters() -> None:
     assert not text.has_control("Sehnde – Landkreis Peine")
     # stored text keeps tabs and line breaks, loses the rest and lone surrogates
     assert text.without_control("a\tb\nc\r\x00d\x1fe\ud800f") == "a\tb\nc\rdef"
+
+
+def test_fitting_keeps_a_value_whole_or_not_at_all() -> None:
+    assert text.fitting('"abc"', 5) == '"abc"'
+    assert text.fitting('"abcd"', 5) is None  # a cut ETag would never match again
+    assert text.fitting(None, 5) is None

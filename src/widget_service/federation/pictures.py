@@ -24,7 +24,8 @@ from sqlalchemy import or_, select, union, update
 from sqlalchemy.orm import Session
 
 from ..images import ImageError, Prepared, prepare
-from ..models import Partner, Project, Status, StoredImage
+from ..models import ETAG_LENGTH, LAST_MODIFIED_LENGTH, Partner, Project, Status, StoredImage
+from ..text import fitting
 from ..timeutil import utcnow
 from .fetch import Fetcher, FetchError
 
@@ -147,6 +148,11 @@ def fetch_picture(
     return PictureOutcome(url, prepared, etag=fetched.etag, last_modified=fetched.last_modified)
 
 
+def _keep_validators(row: StoredImage, outcome: PictureOutcome) -> None:
+    row.etag = fitting(outcome.etag, ETAG_LENGTH)
+    row.last_modified = fitting(outcome.last_modified, LAST_MODIFIED_LENGTH)
+
+
 def store_picture(
     session: Session, outcome: PictureOutcome, summary: PictureSummary, moment: dt.datetime
 ) -> None:
@@ -165,7 +171,7 @@ def store_picture(
     elif prepared is None or prepared.digest == row.digest:
         row.error, row.failures = None, 0
         if prepared is not None:
-            row.etag, row.last_modified = outcome.etag, outcome.last_modified
+            _keep_validators(row, outcome)
         summary.unchanged += 1
     else:
         row.digest = prepared.digest
@@ -173,7 +179,7 @@ def store_picture(
         row.width, row.height = prepared.width, prepared.height
         row.size = len(prepared.data)
         row.data = prepared.data
-        row.etag, row.last_modified = outcome.etag, outcome.last_modified
+        _keep_validators(row, outcome)
         row.copied_at = moment
         row.error, row.failures = None, 0
         # pages, widgets and feeds that show the picture change: their ETags must too

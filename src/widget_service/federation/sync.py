@@ -36,8 +36,19 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..models import ActionField, Channel, Event, Project, Source, SourceKind, Status
+from ..models import (
+    ETAG_LENGTH,
+    LAST_MODIFIED_LENGTH,
+    ActionField,
+    Channel,
+    Event,
+    Project,
+    Source,
+    SourceKind,
+    Status,
+)
 from ..records import slugify
+from ..text import fitting
 from ..timeutil import local, utcnow
 from .fetch import Fetched, Fetcher, FetchError
 from .parse import ParsedFeed, ParseError, RemoteItem, parse_feed
@@ -228,8 +239,8 @@ def store(session: Session, outcome: Outcome, now: dt.datetime | None = None) ->
         else:
             if outcome.parsed is not None and outcome.fetched is not None:
                 _store_items(session, source, outcome.parsed, moment, report)
-                source.etag = _cut(outcome.fetched.etag, 500)
-                source.last_modified = _cut(outcome.fetched.last_modified, 100)
+                source.etag = fitting(outcome.fetched.etag, ETAG_LENGTH)
+                source.last_modified = fitting(outcome.fetched.last_modified, LAST_MODIFIED_LENGTH)
                 if not source.title and outcome.parsed.title:
                     source.title = outcome.parsed.title
             source.last_success_at = moment
@@ -262,10 +273,6 @@ def _record_failure(session: Session, source_id: int, error: str, moment: dt.dat
     except SQLAlchemyError:
         session.rollback()
         log.exception("recording the failure of source %s failed", source_id)
-
-
-def _cut(value: str | None, limit: int) -> str | None:
-    return value if value is None or len(value) <= limit else None
 
 
 # --- items --------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("height", sa.Integer(), nullable=True),
         sa.Column("size", sa.Integer(), nullable=True),
         sa.Column("data", sa.LargeBinary(), nullable=True),
-        sa.Column("etag", sa.String(length=300), nullable=True),
+        sa.Column("etag", sa.String(length=500), nullable=True),
         sa.Column("last_modified", sa.String(length=100), nullable=True),
         sa.Column("tried_at", moment, nullable=True),
         sa.Column("copied_at", moment, nullable=True),
