@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -146,3 +147,23 @@ def test_an_error_status_and_a_closed_port_are_errors(feeds: FeedServer, fetcher
 def test_a_connection_outside_a_fetch_is_refused() -> None:
     with pytest.raises(Refused, match=r"only made by Fetcher\.fetch"):
         fetch._guarded_socket(fetch._GuardedHTTPConnection("feeds.example", 80))
+
+
+def test_a_name_that_does_not_resolve_in_time_fails_the_fetch_not_the_worker(
+    feeds: FeedServer, fetcher: Fetcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+
+    def hanging(host: str, port: int) -> list[str]:
+        release.wait(10)  # a resolver that does not answer (getaddrinfo has no timeout)
+        return ["127.0.0.1"]
+
+    monkeypatch.setattr(fetch, "resolve_host", hanging)
+    try:
+        # within the connect timeout and what is left of the deadline (1.5 s)
+        with pytest.raises(
+            FetchError, match=r"the name feeds\.test was not resolved within 1\.\d s"
+        ):
+            fetcher.fetch(feeds.url("/feed.json"))
+    finally:
+        release.set()

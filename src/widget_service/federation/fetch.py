@@ -29,6 +29,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -103,6 +105,25 @@ def resolve_host(host: str, port: int) -> list[str]:
     """The addresses a name resolves to (tests replace this with a stub resolver)."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return [str(info[4][0]) for info in infos]
+
+
+# getaddrinfo takes no timeout: lookups run here, and a fetch waits for one only as long
+# as its connect timeout and deadline allow (a hung lookup keeps its thread, not the poll)
+_RESOLVER = ThreadPoolExecutor(max_workers=8, thread_name_prefix="widget-service-resolve")
+
+
+def _resolve_in_time(host: str, port: int, settings: FetchSettings) -> list[str]:
+    attempt = _ATTEMPT.get()
+    left = (
+        settings.deadline - (time.monotonic() - attempt.started) if attempt else settings.deadline
+    )
+    seconds = max(0.0, min(settings.connect_timeout, left))
+    lookup = _RESOLVER.submit(resolve_host, host, port)
+    try:
+        return lookup.result(timeout=seconds)
+    except FutureTimeout:
+        lookup.cancel()
+        raise FetchError(f"the name {host} was not resolved within {seconds:.1f} s") from None
 
 
 def _host_key(host: str) -> str:
@@ -254,7 +275,7 @@ def permitted_addresses(host: str, port: int, settings: FetchSettings) -> list[s
         candidates: list[IPAddress] = [literal]
     else:
         try:
-            resolved = resolve_host(host, port)
+            resolved = _resolve_in_time(host, port, settings)
         except (OSError, UnicodeError):
             raise FetchError(f"the name {host} could not be resolved") from None
         candidates = []
