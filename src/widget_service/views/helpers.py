@@ -89,6 +89,22 @@ def picture_url(item: Project | Partner, absolute: bool = False) -> str | None:
     return url_for("public.picture", digest=stored.digest, extension=extension)
 
 
+def picture_tag(
+    item: Project | Partner, css_class: str, *, absolute: bool = False, lazy: bool = True
+) -> Markup:
+    """The ``<img>`` of an item's copied picture or logo, or nothing while there is none.
+
+    Its ``alt`` is empty: the title or name beside it says what it shows.
+    """
+    src = picture_url(item, absolute)
+    if src is None or item.picture is None:
+        return Markup("")
+    tag = Markup('<img class="{}" src="{}" alt="" width="{}" height="{}"').format(
+        css_class, src, item.picture.width, item.picture.height
+    )
+    return tag + (Markup(' loading="lazy" decoding="async">') if lazy else Markup(">"))
+
+
 def page_url(**changes: object) -> str:
     """The current page's URL with some query parameters changed (None removes one)."""
     args = dict(request.args.items())
@@ -112,7 +128,7 @@ def init_app(app: Flask) -> None:
         page_url=page_url,
         partner_kind=partner_kind,
         partner_kinds=partner_kinds,
-        picture_url=picture_url,
+        picture_tag=picture_tag,
         requested_language=requested_language,
         site_name=site_name,
     )

@@ -57,7 +57,7 @@ def accessibility() -> Response:
 def picture(digest: str, extension: str) -> Response:
     """The service's copy of a project picture (see federation/pictures.py)."""
     found = content.stored_picture(db.session(), digest)
-    if found.media_type not in EXTENSIONS or EXTENSIONS[found.media_type] != extension:
+    if EXTENSIONS.get(found.media_type or "") != extension:
         raise NotFound("picture", digest)
     response = Response(found.data, mimetype=found.media_type)
     # pictures show in widgets on other sites, and in their Shadow DOM
