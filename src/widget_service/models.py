@@ -135,8 +135,34 @@ class SourceKind(enum.StrEnum):
 
 
 class Role(enum.StrEnum):
+    """An office account's reach: every alliance, the alliances granted, or one partner."""
+
     ADMIN = "admin"
     EDITOR = "editor"
+    PARTNER = "partner"
+
+
+class ProjectKind(enum.StrEnum):
+    """A project or initiative, or a success story (often told as a short video)."""
+
+    PROJECT = "project"
+    STORY = "story"
+
+
+class ApplicationStatus(enum.StrEnum):
+    """An application to become a partner: waiting for the office, approved, or turned down."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ReachKind(enum.StrEnum):
+    """What was served to another site, for the office's reach statistics."""
+
+    WIDGET = "widget"
+    BANNER = "banner"
+    BADGE = "badge"
 
 
 class Timestamps:
@@ -265,7 +291,8 @@ event_field = Table(
 
 
 class Origin:
-    """Provenance shared by projects and events: local, or a source and its remote GUID."""
+    """Provenance shared by projects and events: local, or a source and its remote GUID;
+    and, for what came from outside, who sent it and what the office decided."""
 
     uid: Mapped[str] = mapped_column(String(36), unique=True, default=_new_uid)
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"), default=Channel.OFFICE)
@@ -277,6 +304,16 @@ class Origin:
     # the partner that made it, as the first instance named it ({"slug", "name", "region"}),
     # kept when no local partner stands for it, so republishing passes it on unchanged
     remote_partner: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # a partner's own identifier for the record (the API): a repeated post updates it
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    # who sent a suggestion or a partner's item; the address is never published
+    submitter_name: Mapped[str | None] = mapped_column(String(200))
+    submitter_email: Mapped[str | None] = mapped_column(String(254))
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("office_user.id", ondelete="SET NULL")
+    )
+    # why the office turned it down (told to the submitter when an address is known)
+    rejection_reason: Mapped[str | None] = mapped_column(String(1000))
 
     @property
     def is_local(self) -> bool:
@@ -288,6 +325,7 @@ class Project(Timestamps, Origin, Base):
     __table_args__ = (
         UniqueConstraint("alliance_id", "slug"),
         UniqueConstraint("source_id", "remote_guid", name="uq_project_source_guid"),
+        UniqueConstraint("alliance_id", "partner_id", "external_id", name="uq_project_external"),
         # the feed and widget orderings: newest first, per alliance or across all of them
         Index("ix_project_listing", "status", "published_at", "id"),
         Index("ix_project_alliance_listing", "alliance_id", "status", "published_at", "id"),
@@ -309,6 +347,9 @@ class Project(Timestamps, Origin, Base):
     video: Mapped[str | None] = mapped_column(String(1000))
     status: Mapped[Status] = mapped_column(_enum(Status, "status"), default=Status.PENDING)
     published_at: Mapped[dt.datetime | None] = mapped_column()
+    kind: Mapped[ProjectKind] = mapped_column(
+        _enum(ProjectKind, "project_kind"), default=ProjectKind.PROJECT
+    )
 
     alliance: Mapped[Alliance] = relationship()
     partner: Mapped[Partner | None] = relationship()
@@ -338,6 +379,7 @@ class Event(Timestamps, Origin, Base):
     __table_args__ = (
         UniqueConstraint("alliance_id", "slug"),
         UniqueConstraint("source_id", "remote_guid", name="uq_event_source_guid"),
+        UniqueConstraint("alliance_id", "partner_id", "external_id", name="uq_event_external"),
         Index("ix_event_listing", "status", "starts", "id"),
         Index("ix_event_alliance_listing", "alliance_id", "status", "starts", "id"),
         Index("ix_event_partner", "partner_id", "status", "starts", "id"),
@@ -482,6 +524,24 @@ class User(Timestamps, Base):
     role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.EDITOR)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[dt.datetime | None] = mapped_column()
+    # a partner account's partner (its own projects and events)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"))
+    # advanced when the password changes: sessions issued before it end
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+
+    partner: Mapped[Partner | None] = relationship()
+    alliances: Mapped[list[Alliance]] = relationship(secondary="office_user_alliance")
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+office_user_alliance = Table(
+    "office_user_alliance",
+    Base.metadata,
+    Column("user_id", ForeignKey("office_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("alliance_id", ForeignKey("alliance.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class PartnerToken(Timestamps, Base):
@@ -496,6 +556,143 @@ class PartnerToken(Timestamps, Base):
     label: Mapped[str | None] = mapped_column(String(200))
     last_used_at: Mapped[dt.datetime | None] = mapped_column()
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
+    # a trusted partner's posts are published at once; others wait for the office
+    trusted: Mapped[bool] = mapped_column(Boolean, default=False)
 
     alliance: Mapped[Alliance] = relationship()
     partner: Mapped[Partner] = relationship()
+
+
+class Signature(Base):
+    """A signature under a call. It counts once confirmed through the link in its e-mail;
+    the name is listed publicly only when ``show_name``. Deleted some time after the call ends."""
+
+    __tablename__ = "signature"
+    __table_args__ = (
+        UniqueConstraint("call_id", "email"),
+        Index("ix_signature_call_confirmed", "call_id", "confirmed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    place: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    show_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    lang: Mapped[str] = mapped_column(String(2), default="de")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column()
+
+    call: Mapped[Call] = relationship()
+
+
+class Application(Timestamps, Base):
+    """An organisation's application to become a partner of an alliance.
+
+    The office approves it (creating the partner and the membership) or turns it down.
+    """
+
+    __tablename__ = "application"
+    __table_args__ = (Index("ix_application_status", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliance.id", ondelete="CASCADE"))
+    organisation: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[PartnerKind] = mapped_column(_enum(PartnerKind, "partner_kind"))
+    place: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(500))
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    resolution: Mapped[str | None] = mapped_column(String(500))
+    lang: Mapped[str] = mapped_column(String(2), default="de")
+    status: Mapped[ApplicationStatus] = mapped_column(
+        _enum(ApplicationStatus, "application_status"), default=ApplicationStatus.PENDING
+    )
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    decided_at: Mapped[dt.datetime | None] = mapped_column()
+    # the partner the approval created (or matched)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"))
+
+    alliance: Mapped[Alliance] = relationship()
+    partner: Mapped[Partner | None] = relationship()
+
+
+class OutgoingMail(Base):
+    """A message waiting to be sent, sent, or given up on. Written in the same transaction
+    as what it tells about; sent after the commit, with retries (see mail.py)."""
+
+    __tablename__ = "outgoing_mail"
+    __table_args__ = (Index("ix_outgoing_mail_due", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[dt.datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class AuditEntry(Base):
+    """Who changed what and when: one line per write of the office, the API or the shell."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_record", "record_type", "record_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("office_user.id", ondelete="SET NULL"))
+    # who, in words, when no account did it: "API token 3 (Landkreis Peine)", "shell", "public form"
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(300), default="")
+    # {"field": [old, new], …} for edits; never passwords or tokens
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    user: Mapped[User | None] = relationship()
+
+
+class ReachCount(Base):
+    """How often a widget, banner or badge was served on one day to one member site.
+
+    Counted from the ``Referer``'s origin only: no address, no cookie, no visitor identifier.
+    """
+
+    __tablename__ = "reach_count"
+    __table_args__ = (UniqueConstraint("day", "kind", "name", "alliance", "origin"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[ReachKind] = mapped_column(_enum(ReachKind, "reach_kind"))
+    # the widget's name, the call's slug (banners) or the partner's slug (badges)
+    name: Mapped[str] = mapped_column(String(SLUG_LENGTH))
+    alliance: Mapped[str] = mapped_column(String(SLUG_LENGTH))
+    # scheme://host[:port] of the embedding site, or "" when the browser sent none
+    origin: Mapped[str] = mapped_column(String(300))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UsedFormToken(Base):
+    """A public form's token that has been used: a second use is refused until it expires."""
+
+    __tablename__ = "used_form_token"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class ContentGeneration(Base):
+    """One row whose ``value`` every write of content advances in its own transaction:
+    cached responses made under an older value are stale."""
+
+    __tablename__ = "content_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
