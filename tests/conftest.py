@@ -93,6 +93,8 @@ def config(migrated: str, tmp_path: Path) -> dict[str, Any]:
     """What each test's app is built with; a test may change it before asking for ``app``."""
     return {
         "ENV": "test",
+        # tests send queued mail themselves, so nothing races them in a thread
+        "MAIL_IN_BACKGROUND": False,
         "SECRET_KEY": TEST_SECRET,
         "DATABASE_URL": migrated,
         "PUBLIC_URL": None,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
+from werkzeug.wrappers import Response
 
-from . import db, http, i18n
-from .config import load_config
+from . import db, http, i18n, mail
+from .config import ConfigurationError, load_config
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -39,4 +40,30 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import cli
 
     cli.init_app(app)
+    _init_mail(app)
     return app
+
+
+MAIL_SENDER = "widget_service.mail"
+
+
+def _init_mail(app: Flask) -> None:
+    """Check the mail settings now, and wake the background sender after a request that
+    queued mail (the message is sent after the commit, never inside the request)."""
+    try:
+        mail.transport_from_config(app.config, app.instance_path)  # a bad URL fails at start
+    except mail.MailConfigurationError as error:
+        raise ConfigurationError(str(error)) from None
+    app.extensions[MAIL_SENDER] = mail.Sender(
+        app.extensions[db.EXTENSION],
+        lambda: mail.transport_from_config(app.config, app.instance_path),
+        app.config["MAIL_FROM"],
+        app.config["MAIL_SENDER_NAME"],
+    )
+
+    @app.after_request
+    def _wake_mail_sender(response: Response) -> Response:
+        session = g.get("db_session")
+        if session is not None and mail.queued_in(session) and app.config["MAIL_IN_BACKGROUND"]:
+            app.extensions[MAIL_SENDER].wake()
+        return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import sys
 from pathlib import Path
@@ -11,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
-from . import db, operations
+from . import db, mail, operations
 from .config import ConfigurationError
 from .demo import demo_document
 from .errors import NotFound, ValidationError
@@ -252,6 +254,48 @@ def fetch_images_command(everything: bool) -> None:
         fetcher.close()
 
 
+mail_group = AppGroup("mail", help="Outgoing e-mail: the queue and the development outbox.")
+
+
+@mail_group.command("outbox")
+def mail_outbox_command() -> None:
+    """List the mail written to the instance's outbox while no SMTP server is configured."""
+    folder = mail.outbox_folder(current_app.instance_path)
+    files = sorted(folder.glob("*.eml"), key=lambda path: path.stat().st_mtime)
+    if current_app.config.get("SMTP_URL"):
+        click.echo("WIDGETS_SMTP_URL is set: mail goes to the SMTP server, not to the outbox.")
+    if not files:
+        click.echo(f"The outbox is empty ({folder}).")
+    for path in files:
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        click.echo(f"{path.name}  to {message['To']}  {message['Subject']}")
+    waiting = mail.waiting(db.session())
+    if waiting:
+        click.echo(f"{len(waiting)} message(s) wait to be sent (widget-service mail retry).")
+
+
+@mail_group.command("retry")
+def mail_retry_command() -> None:
+    """Send every message that is not sent yet, also those that failed before."""
+    config = current_app.config
+    try:
+        transport = mail.transport_from_config(config, current_app.instance_path)
+    except mail.MailConfigurationError as error:
+        raise click.ClickException(str(error)) from None
+    report = mail.send_due(
+        db.session(),
+        transport,
+        config["MAIL_FROM"],
+        sender_name=config["MAIL_SENDER_NAME"],
+        everything=True,
+    )
+    click.echo(f"Mail: {report.line()}.")
+    for line in report.errors:
+        click.echo(f"  failed: {line}", err=True)
+    if report.failed:
+        raise SystemExit(1)
+
+
 @click.command("serve")
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -273,6 +317,7 @@ COMMANDS = (
     tokens,
     sources,
     images,
+    mail_group,
     serve_command,
 )
 

@@ -45,6 +45,12 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
     "LANGUAGES": ("de", "en"),
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # e-mail (mail.py): smtp://, smtps:// or smtp+starttls://; None: the instance's outbox
+    "SMTP_URL": None,
+    "MAIL_FROM": "noreply@localhost",
+    "MAIL_SENDER_NAME": None,  # None: the site's name
+    # a web process sends queued mail in a background thread (tests send it explicitly)
+    "MAIL_IN_BACKGROUND": True,
     "SITE_NAME": None,  # None: "Bündnisse in Niedersachsen"
     "IMPRINT_URL": None,  # the operator's Impressum, linked from every page
     "SEND_FILE_MAX_AGE_DEFAULT": 86400,  # static URLs carry a content hash
