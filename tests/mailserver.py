@@ -21,7 +21,7 @@ class Collector:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[Envelope] = []
 
-    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
         self.envelopes.append(envelope)
         content = envelope.original_content or b""
         parsed = email.message_from_bytes(content, policy=email.policy.default)
