@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, g
 from werkzeug.wrappers import Response
 
-from . import db, http, i18n, mail
+from . import db, http, i18n, mail, ratelimit
 from .config import ConfigurationError, load_config
 
 
@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     http.init_app(app)
+    ratelimit.init_app(app)
 
     from .views import badges, builder, embed, errors, feeds, helpers, public
 
