@@ -94,7 +94,7 @@ def config(migrated: str, tmp_path: Path) -> dict[str, Any]:
     return {
         "ENV": "test",
         # tests send queued mail themselves, so nothing races them in a thread
-        "MAIL_IN_BACKGROUND": False,
+        "MAIL_AFTER_RESPONSE": False,
         "SECRET_KEY": TEST_SECRET,
         "DATABASE_URL": migrated,
         "PUBLIC_URL": None,

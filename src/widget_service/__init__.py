@@ -49,8 +49,8 @@ MAIL_SENDER = "widget_service.mail"
 
 
 def _init_mail(app: Flask) -> None:
-    """Check the mail settings now, and wake the background sender after a request that
-    queued mail (the message is sent after the commit, never inside the request)."""
+    """Check the mail settings now, and send what a request queued once its answer has gone
+    out (the message was committed with the request's write; the visitor never waits)."""
     try:
         mail.transport_from_config(app.config, app.instance_path)  # a bad URL fails at start
     except mail.MailConfigurationError as error:
@@ -63,8 +63,8 @@ def _init_mail(app: Flask) -> None:
     )
 
     @app.after_request
-    def _wake_mail_sender(response: Response) -> Response:
+    def _send_mail_after_response(response: Response) -> Response:
         session = g.get("db_session")
-        if session is not None and mail.queued_in(session) and app.config["MAIL_IN_BACKGROUND"]:
-            app.extensions[MAIL_SENDER].wake()
+        if session is not None and mail.queued_in(session) and app.config["MAIL_AFTER_RESPONSE"]:
+            response.call_on_close(app.extensions[MAIL_SENDER].send_once)
         return response

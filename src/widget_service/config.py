@@ -49,8 +49,8 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_URL": None,
     "MAIL_FROM": "noreply@localhost",
     "MAIL_SENDER_NAME": None,  # None: the site's name
-    # a web process sends queued mail in a background thread (tests send it explicitly)
-    "MAIL_IN_BACKGROUND": True,
+    # a web process sends queued mail once the answer has gone out (tests send it themselves)
+    "MAIL_AFTER_RESPONSE": True,
     "SITE_NAME": None,  # None: "Bündnisse in Niedersachsen"
     "IMPRINT_URL": None,  # the operator's Impressum, linked from every page
     "SEND_FILE_MAX_AGE_DEFAULT": 86400,  # static URLs carry a content hash

@@ -2,9 +2,10 @@
 
 A write that owes somebody a message (a signature's confirmation link, an application's
 approval, a rejected suggestion) calls :func:`enqueue` in its own transaction, so the
-message exists exactly when what it tells about does. Sending happens later, outside the
-visitor's request: a background sender in each web process (:func:`start_sender`, woken
-after a request that queued mail), ``widget-service mail retry`` and the poll timer.
+message exists exactly when what it tells about does. Sending happens later, once the
+visitor has the answer: the web process sends after the response has gone out
+(:class:`Sender`), and ``widget-service mail retry`` (run by the poll timer) sends what
+failed before.
 
 ``WIDGETS_SMTP_URL`` names the server: ``smtp://user:password@host:port``,
 ``smtps://…`` (TLS from the start) or ``smtp+starttls://…``. Without it (development) each
@@ -18,7 +19,6 @@ import datetime as dt
 import logging
 import smtplib
 import ssl
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -295,7 +295,11 @@ def failing(session: Session) -> list[OutgoingMail]:
 
 
 class Sender:
-    """A background thread that sends due mail when woken, so requests never wait for SMTP."""
+    """Sends due mail for a web process once a response has gone out.
+
+    It runs in the worker's own thread after the answer is sent (``call_on_close``), so the
+    visitor never waits for SMTP and no extra thread runs beside the requests.
+    """
 
     def __init__(
         self,
@@ -308,31 +312,14 @@ class Sender:
         self._transport = transport
         self._sender = sender
         self._sender_name = sender_name
-        self._wake = threading.Event()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-
-    def wake(self) -> None:
-        """Ask for a round of sending soon (starts the thread on first use)."""
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="mail-sender", daemon=True)
-                self._thread.start()
-        self._wake.set()
-
-    def _run(self) -> None:
-        while True:
-            self._wake.wait(timeout=FIRST_DELAY.total_seconds())
-            self._wake.clear()
-            self.send_once()
 
     def send_once(self) -> SendReport | None:
-        """One round of sending; an error is logged, never raised into the thread."""
+        """One round of sending; an error is logged, never raised into the server."""
         try:
             with self._factory() as session:
                 return send_due(
                     session, self._transport(), self._sender, sender_name=self._sender_name
                 )
-        except Exception:  # the thread must survive a database or configuration fault
+        except Exception:  # a database or configuration fault must not reach the server
             log.exception("sending queued mail failed; it stays queued")
             return None

@@ -127,7 +127,7 @@ def test_mail_retry_fails_loudly_while_the_server_is_down(
     assert len(server.messages) == 1
 
 
-def test_the_background_sender_delivers_without_a_request_waiting(
+def test_the_web_process_sender_delivers_what_is_due(
     config: dict[str, Any], session: Session
 ) -> None:
     with smtp_server() as (server, port):
@@ -137,4 +137,28 @@ def test_the_background_sender_delivers_without_a_request_waiting(
         assert report is not None
         assert report.sent == 1
     assert len(server.messages) == 1
+    assert session.scalar(select(OutgoingMail.sent_at)) is not None
+
+
+def test_mail_a_request_queued_goes_out_once_the_answer_has_gone_out(
+    config: dict[str, Any], session: Session
+) -> None:
+    with smtp_server() as (server, port):
+        app = create_app(
+            {**config, "SMTP_URL": f"smtp://127.0.0.1:{port}", "MAIL_AFTER_RESPONSE": True}
+        )
+
+        def queue_one() -> str:
+            from widget_service import db
+
+            mail.enqueue(db.session(), "cem@example.org", "Danke", "Danke für Ihren Vorschlag.")
+            db.session().commit()
+            return "ok"
+
+        app.add_url_rule("/test-queue-mail", view_func=queue_one)
+        response = app.test_client().get("/test-queue-mail")
+        assert response.status_code == 200
+        assert server.messages == []  # the answer is complete before anything is sent
+        response.close()  # what the server does once the answer has gone out
+        assert [message["To"] for message in server.messages] == ["cem@example.org"]
     assert session.scalar(select(OutgoingMail.sent_at)) is not None
