@@ -1,15 +1,25 @@
-"""gunicorn settings: `gunicorn -c deploy/gunicorn.conf.py wsgi:app`."""
+"""gunicorn settings: `gunicorn -c deploy/gunicorn.conf.py wsgi:app`.
+
+One thread per worker process (the sync worker), several processes. The earlier setting
+— gthread with four threads per process — let workers die with SIGSEGV under concurrent
+requests on CPython 3.11: memory corruption inside the interpreter while several threads
+of one process ran the request code (reproduced in one process with 16 threads on 3.11.7,
+in about one run of 1,600 requests in four; not on 3.12.1 in 12 runs, with the same code
+and wheels; also with psycopg's pure-Python implementation, without SQLAlchemy's and
+MarkupSafe's compiled speedups, so not theirs). Processes share nothing, so none of that
+can happen here. Slow clients are buffered by the proxy in front (deploy/nginx.conf), the
+arrangement gunicorn recommends for sync workers. See docs/operations.md#workers.
+"""
 
 import multiprocessing
 import os
 
 bind = os.environ.get("WIDGETS_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WIDGETS_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = 4
-worker_class = "gthread"
+worker_class = "sync"
+threads = 1
 timeout = 30
 graceful_timeout = 20
-keepalive = 5
 # restart workers now and then so a slow leak cannot grow without bound
 max_requests = 5000
 max_requests_jitter = 500
