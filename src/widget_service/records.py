@@ -24,7 +24,7 @@ from zoneinfo import available_timezones
 
 from .models import EVENT_STATUSES, PROJECT_STATUSES, PartnerKind, SourceKind
 from .sanitize import clean_html
-from .text import is_hex_color, is_http_url, is_slug, without_control
+from .text import is_hex_color, is_http_url, is_slug, slugify, without_control
 from .timeutil import OutOfRange, parse_date, parse_datetime, today
 
 SECTIONS = ("alliances", "partners", "memberships", "projects", "events", "calls", "sources")
@@ -603,15 +603,6 @@ KIND_ALIASES: dict[str, str] = {
     "privatperson": "person",
 }
 _GERMAN_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
-
-
-def slugify(name: str) -> str:
-    """A slug from a German name: ``Stadtverwaltung Sehnde`` → ``stadtverwaltung-sehnde``."""
-    lowered = name.lower()
-    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        lowered = lowered.replace(umlaut, spelled)
-    ascii_only = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")[:80].strip("-")
 
 
 def read_partner_csv(raw: bytes, alliance: str | None = None) -> dict[str, Any]:

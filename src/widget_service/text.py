@@ -8,6 +8,7 @@ Every check matches the whole value (``fullmatch``): ``"abc\\n"`` is not a slug,
 from __future__ import annotations
 
 import re
+import unicodedata
 
 ALL = "all"  # in feed and widget URLs: every alliance of the instance
 MAX_SLUG = 80
@@ -60,3 +61,12 @@ def has_control(value: str) -> bool:
 def without_control(value: str) -> str:
     """Stored text without the control characters of :data:`CONTROL_IN_TEXT`."""
     return CONTROL_IN_TEXT.sub("", value)
+
+
+def slugify(name: str) -> str:
+    """A slug from a German name: ``Stadtverwaltung Sehnde`` → ``stadtverwaltung-sehnde``."""
+    lowered = name.lower()
+    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        lowered = lowered.replace(umlaut, spelled)
+    ascii_only = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")[:MAX_SLUG].strip("-")

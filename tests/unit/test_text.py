@@ -89,3 +89,8 @@ def test_fitting_keeps_a_value_whole_or_not_at_all() -> None:
     assert text.fitting('"abc"', 5) == '"abc"'
     assert text.fitting('"abcd"', 5) is None  # a cut ETag would never match again
     assert text.fitting(None, 5) is None
+
+
+def test_slugify_lives_with_the_other_text_helpers() -> None:
+    assert text.slugify("Gemeinde Lüneburger Heide – Süd") == "gemeinde-lueneburger-heide-sued"
+    assert len(text.slugify("Wort " * 40)) <= text.MAX_SLUG

@@ -47,8 +47,7 @@ from ..models import (
     SourceKind,
     Status,
 )
-from ..records import slugify
-from ..text import fitting
+from ..text import fitting, slugify
 from ..timeutil import local, utcnow
 from .fetch import Fetched, Fetcher, FetchError
 from .parse import ParsedFeed, ParseError, RemoteItem, parse_feed
