@@ -363,3 +363,8 @@ def test_event_times_stay_in_plausible_years(value: str, problem: str | None) ->
         assert problems == []
     else:
         assert problems == [f"events[0].starts: {problem}"]
+
+
+def test_an_action_field_needs_its_slug() -> None:
+    problems = _problems({"alliances": [{"slug": "a", "name": "A", "fields": [{"label": "X"}]}]})
+    assert problems == ["alliances[0].fields[0].slug: is required"]

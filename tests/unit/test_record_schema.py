@@ -1,0 +1,202 @@
+"""The record schema: one declaration per field, read by import, API checks and JSON Schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from widget_service import models
+from widget_service.record_schema import (
+    MESSAGES,
+    SECTIONS,
+    Problem,
+    Text,
+    columns,
+    json_schema,
+    keys,
+    openapi_components,
+    record_fields,
+    required_new,
+    validate_record,
+)
+
+GOLDEN_EXPORT = Path(__file__).resolve().parents[1] / "golden" / "demo-export.json"
+MODELS: dict[str, type[Any]] = {
+    "alliances": models.Alliance,
+    "partners": models.Partner,
+    "memberships": models.Membership,
+    "projects": models.Project,
+    "events": models.Event,
+    "calls": models.Call,
+    "sources": models.Source,
+}
+EVENT = {
+    "alliance": "niedersachsen-packt-an",
+    "slug": "fachtag",
+    "title": "Fachtag",
+    "starts": "2026-12-03T18:00:00+01:00",
+}
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_field_maps_to_an_attribute_of_its_model(section: str) -> None:
+    model = MODELS[section]
+    for name, field in record_fields(section).items():
+        attribute = field.attribute or name
+        assert hasattr(model, attribute), f"{section}.{name} → {model.__name__}.{attribute}"
+    for attribute in columns(section):
+        assert attribute in model.__table__.columns, f"{section}: {attribute} is no column"
+
+
+def test_keys_and_what_a_new_record_needs() -> None:
+    assert keys("events") == ("alliance", "slug")
+    assert keys("sources") == ("alliance", "url", "kind")
+    assert required_new("events") == ("title", "starts")
+    assert required_new("calls") == ("title",)
+    # renamed fields are stored under their attribute
+    assert "button_label" in columns("calls") and "published_at" in columns("projects")
+
+
+def test_a_new_record_needs_its_keys_and_required_fields() -> None:
+    checked = validate_record("events", {"alliance": "a", "title": "T"})
+    assert [(error.field, error.problem.code) for error in checked.errors] == [
+        ("slug", "required"),
+        ("starts", "required"),
+    ]
+    assert checked.values == {}
+
+
+def test_a_change_checks_only_what_is_given() -> None:
+    checked = validate_record("events", {"ends": "2026-12-03T20:00:00+01:00"}, partial=True)
+    assert checked.errors == []
+    assert checked.values == {"ends": dt.datetime(2026, 12, 3, 19, tzinfo=dt.UTC)}
+    bad = validate_record("events", {"starts": "morgen"}, partial=True)
+    assert [error.as_json() for error in bad.errors] == [
+        {
+            "field": "starts",
+            "message": "not an ISO 8601 date-time",
+            "code": "datetime",
+            "params": {},
+        }
+    ]
+
+
+def test_the_api_leaves_out_what_the_token_says() -> None:
+    # alliance and partner come from the token; the slug is made from the title
+    api = {"exclude": ("alliance", "partner"), "partial": ("slug",)}
+    assert validate_record("projects", {"title": "Sprachcafé"}, **api).errors == []
+    checked = validate_record("projects", {"title": "T", "partner": "landkreis-peine"}, **api)
+    assert [(error.field, str(error.problem)) for error in checked.errors] == [
+        ("partner", "unknown field")
+    ]
+    missing = validate_record("projects", {"summary": "ohne Titel"}, **api)
+    assert [error.field for error in missing.errors] == ["title"]
+
+
+def test_errors_carry_a_code_and_params_for_other_languages() -> None:
+    checked = validate_record("events", {**EVENT, "title": "x" * 301, "status": "live"})
+    assert [(e.field, e.problem.code, e.problem.params) for e in checked.errors] == [
+        ("title", "too_long", {"limit": 300}),
+        (
+            "status",
+            "choice",
+            {"options": "pending, published, rejected, archived, cancelled"},
+        ),
+    ]
+    for error in checked.errors:
+        template = MESSAGES[error.problem.code]
+        assert str(error.problem) == template.format(**error.problem.params)
+
+
+def test_errors_inside_action_fields_name_their_place() -> None:
+    alliance = {
+        "slug": "a",
+        "name": "A",
+        "fields": [{"slug": "eins", "label": "Eins"}, {"slug": "Zwei", "label": {"en": "Two"}}],
+    }
+    checked = validate_record("alliances", alliance)
+    assert [error.field for error in checked.errors] == ["fields[1].slug", "fields[1].label"]
+
+
+def test_a_record_that_is_not_an_object() -> None:
+    checked = validate_record("projects", ["title"])
+    assert [(error.field, str(error.problem)) for error in checked.errors] == [
+        ("", "must be an object")
+    ]
+
+
+# --- what the import refuses ------------------------------------------------------------
+
+
+def test_a_date_time_beyond_utc_is_out_of_range_not_unreadable() -> None:
+    checked = validate_record("events", {**EVENT, "starts": "9999-12-31T23:59:59-12:00"})
+    assert [str(error.problem) for error in checked.errors] == ["must be in the years 1900 to 9998"]
+
+
+# --- JSON Schema --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_the_demo_export_matches_the_json_schema(section: str) -> None:
+    schema = json_schema(section)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    records = json.loads(GOLDEN_EXPORT.read_text(encoding="utf-8"))[section]
+    for record in records:
+        assert list(validator.iter_errors(record)) == [], record
+        assert validate_record(section, record).errors == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"title": ""},
+        {"status": "live"},
+        {"fields": "sprachfoerderung"},
+        {"colour": "#c00000"},
+    ],
+)
+def test_what_the_schema_refuses_the_json_schema_refuses(change: dict[str, Any]) -> None:
+    record = {"alliance": "a", "slug": "p", "title": "T", **change}
+    assert validate_record("projects", record).errors != []
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(record, json_schema("projects"), jsonschema.Draft202012Validator)
+
+
+def test_null_is_allowed_where_the_schema_allows_it() -> None:
+    record = {"alliance": "a", "slug": "p", "title": "T", "published": None, "partner": None}
+    assert validate_record("projects", record).errors == []
+    jsonschema.validate(record, json_schema("projects"), jsonschema.Draft202012Validator)
+
+
+def test_the_openapi_components_for_the_partner_api() -> None:
+    components = openapi_components()
+    posted = components["ProjectInput"]
+    assert "alliance" not in posted["properties"] and "partner" not in posted["properties"]
+    assert posted["required"] == ["title"]
+    assert components["EventInput"]["required"] == ["title", "starts"]
+    assert "required" not in components["EventPatch"]
+    assert components["EventRecord"]["required"] == ["alliance", "slug", "title", "starts"]
+    assert components["ProjectRecord"]["properties"]["published"]["type"] == ["string", "null"]
+    for schema in components.values():
+        jsonschema.Draft202012Validator.check_schema(schema)
+    # OpenAPI 3.0 has no null type; it marks such fields nullable
+    old = openapi_components(nullable="nullable")["ProjectRecord"]["properties"]["published"]
+    assert old["type"] == "string" and old["nullable"] is True
+    errors = {"errors": [{"field": "starts", "message": "not an ISO 8601 date-time"}]}
+    resolver = {"components": {"schemas": components}}
+    jsonschema.validate(
+        errors, {**components["Errors"], **resolver}, jsonschema.Draft202012Validator
+    )
+
+
+def test_problem_messages_are_english_templates() -> None:
+    problem = Problem("too_long", limit=200)
+    assert problem == "is longer than 200 characters"
+    assert (problem.code, problem.params) == ("too_long", {"limit": 200})
+    assert isinstance(record_fields("projects")["summary"], Text)
