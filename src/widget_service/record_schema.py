@@ -39,6 +39,7 @@ from .text import (
     MAX_SLUG,
     is_hex_color,
     is_http_url,
+    is_single_line,
     is_slug,
     without_control,
 )
@@ -62,6 +63,7 @@ MESSAGES: dict[str, str] = {
     "object": "must be an object",
     "text": "must be text",
     "too_long": "is longer than {limit} characters",
+    "single_line": "must be a single line, without line breaks or control characters",
     "slug": f"must be a slug: lower-case letters, digits and single hyphens, at most {MAX_SLUG}",
     "slugs": "must be a list of slugs",
     "list": "must be a list",
@@ -220,8 +222,12 @@ def _text(value: Any) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
+# no control character, no line break (JSON Schema patterns are ECMA-262 regular expressions)
+_ONE_LINE_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"
+
+
 class _OneLine(RecordField[T]):
-    """The base of short text fields: at most ``max_length`` characters; ``nonempty``
+    """The base of single-line fields: at most ``max_length`` characters; ``nonempty``
     also refuses null."""
 
     def __init__(self, max_length: int, *, nonempty: bool = False, **options: Any) -> None:
@@ -232,9 +238,10 @@ class _OneLine(RecordField[T]):
         self.nonempty = nonempty
 
     def _line(self, value: Any) -> str:
-        if not isinstance(value, str):
-            _fail("text")
-        line = without_control(unicodedata.normalize("NFC", value)).strip()
+        line = _text(value)
+        if not is_single_line(line):
+            _fail("single_line")
+        line = without_control(line)  # lone surrogates, which no database stores
         if self.nonempty and not line:
             _fail("empty")
         if len(line) > self.max_length:
@@ -242,14 +249,19 @@ class _OneLine(RecordField[T]):
         return line
 
     def value_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": "string", "maxLength": self.max_length}
+        schema: dict[str, Any] = {
+            "type": "string",
+            "maxLength": self.max_length,
+            "pattern": _ONE_LINE_PATTERN,
+        }
         if self.nonempty:
             schema["minLength"] = 1
         return schema
 
 
 class Line(_OneLine[str]):
-    """Short plain text: a name, a title, a place."""
+    """One line of plain text (a name, a title, a place): no line breaks, no control
+    characters."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         return self._line(value)

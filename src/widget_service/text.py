@@ -23,6 +23,9 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # in stored text: the same but tab, line feed and carriage return; and lone surrogates,
 # which no database can store
 CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# what a single line (a name, a title, a place) must not hold: every control character,
+# C1 included (U+0085 is a line break), and the Unicode line and paragraph separators
+NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def is_slug(value: str) -> bool:
@@ -61,6 +64,11 @@ def has_control(value: str) -> bool:
 def without_control(value: str) -> str:
     """Stored text without the control characters of :data:`CONTROL_IN_TEXT`."""
     return CONTROL_IN_TEXT.sub("", value)
+
+
+def is_single_line(value: str) -> bool:
+    """True when the value holds no line break and no control character."""
+    return NOT_ONE_LINE.search(value) is None
 
 
 def slugify(name: str) -> str:

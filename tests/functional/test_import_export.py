@@ -266,6 +266,20 @@ def test_the_export_of_the_demo_is_the_golden_file(session: Session) -> None:
     assert written == GOLDEN_EXPORT.read_text(encoding="utf-8")
 
 
+def test_an_import_that_breaks_a_line_names_record_and_field(session: Session) -> None:
+    document = copy.deepcopy(BASE)
+    document["partners"][0]["name"] = "Landkreis\nPeine"
+    document["projects"][0]["title"] = "Sprachcafé\u2028Peine"
+    with pytest.raises(ValidationError) as caught:
+        import_document(session, document)
+    single = "must be a single line, without line breaks or control characters"
+    assert caught.value.problems == [
+        f"partners[0].name: {single}",
+        f"projects[0].title: {single}",
+    ]
+    assert count(session, Partner) == 0
+
+
 def test_an_update_to_a_range_end_is_checked_against_the_stored_start(session: Session) -> None:
     import_document(session, copy.deepcopy(BASE))
     event = {

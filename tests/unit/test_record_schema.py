@@ -14,6 +14,7 @@ from widget_service import models
 from widget_service.record_schema import (
     MESSAGES,
     SECTIONS,
+    Line,
     Problem,
     Text,
     columns,
@@ -133,6 +134,36 @@ def test_a_record_that_is_not_an_object() -> None:
 # --- what the import refuses ------------------------------------------------------------
 
 
+def _single_line_fields() -> list[tuple[str, str]]:
+    return [
+        (section, name)
+        for section in SECTIONS
+        for name, field in record_fields(section).items()
+        if isinstance(field, Line)
+    ]
+
+
+@pytest.mark.parametrize(("section", "name"), _single_line_fields())
+@pytest.mark.parametrize("breaking", ["\n", "\r", "\u2028", "\x00", "\x1b", "\x85", "\t"])
+def test_single_line_fields_refuse_line_breaks_and_control_characters(
+    section: str, name: str, breaking: str
+) -> None:
+    checked = validate_record(section, {name: f"Stadt{breaking}Sehnde"}, partial=True)
+    assert [(error.field, str(error.problem)) for error in checked.errors] == [
+        (name, "must be a single line, without line breaks or control characters")
+    ]
+
+
+def test_white_space_around_a_line_is_not_a_line_break() -> None:
+    checked = validate_record("partners", {"name": "  Stadt Sehnde\n"}, partial=True)
+    assert checked.errors == [] and checked.values == {"name": "Stadt Sehnde"}
+
+
+def test_long_texts_keep_their_line_breaks() -> None:
+    checked = validate_record("projects", {"summary": "Eins.\n\nZwei."}, partial=True)
+    assert checked.values == {"summary": "Eins.\n\nZwei."}
+
+
 def test_a_date_time_beyond_utc_is_out_of_range_not_unreadable() -> None:
     checked = validate_record("events", {**EVENT, "starts": "9999-12-31T23:59:59-12:00"})
     assert [str(error.problem) for error in checked.errors] == ["must be in the years 1900 to 9998"]
@@ -155,6 +186,7 @@ def test_the_demo_export_matches_the_json_schema(section: str) -> None:
 @pytest.mark.parametrize(
     "change",
     [
+        {"title": "Zwei\nZeilen"},
         {"title": ""},
         {"status": "live"},
         {"fields": "sprachfoerderung"},

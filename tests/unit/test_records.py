@@ -365,6 +365,54 @@ def test_event_times_stay_in_plausible_years(value: str, problem: str | None) ->
         assert problems == [f"events[0].starts: {problem}"]
 
 
+def test_a_line_break_in_a_name_is_named_with_its_line() -> None:
+    text = json.dumps(
+        {
+            "partners": [
+                {"slug": "sehnde", "name": "Stadt\nSehnde", "kind": "municipality"},
+                {
+                    "slug": "peine",
+                    "name": "Landkreis Peine",
+                    "kind": "district",
+                    "place": "Pei\x00ne",
+                },
+            ],
+            "memberships": [
+                {
+                    "alliance": "a",
+                    "partner": "peine",
+                    "since": "2020-10-07",
+                    "resolution": "a\u2028b",
+                }
+            ],
+        },
+        indent=2,
+    )
+    problems = Problems()
+    check_document(load_json(text), problems)
+    single = "must be a single line, without line breaks or control characters"
+    # each record's "{" stands a line above its first key
+    sehnde, peine, member = (
+        _line_of(needle, text) - 1
+        for needle in ('"slug": "sehnde"', '"slug": "peine"', '"alliance": "a"')
+    )
+    assert problems.items == [
+        f"line {sehnde}: partners[0].name: {single}",
+        f"line {peine}: partners[1].place: {single}",
+        f"line {member}: memberships[0].resolution: {single}",
+    ]
+
+
+def test_an_action_field_label_is_one_line() -> None:
+    problems = _problems(
+        {"alliances": [{"slug": "a", "name": "A", "fields": [{"slug": "x", "label": "X\nY"}]}]}
+    )
+    assert problems == [
+        "alliances[0].fields[0].label: "
+        "must be a single line, without line breaks or control characters"
+    ]
+
+
 def test_an_action_field_needs_its_slug() -> None:
     problems = _problems({"alliances": [{"slug": "a", "name": "A", "fields": [{"label": "X"}]}]})
     assert problems == ["alliances[0].fields[0].slug: is required"]

@@ -91,6 +91,12 @@ def test_fitting_keeps_a_value_whole_or_not_at_all() -> None:
     assert text.fitting(None, 5) is None
 
 
+def test_single_line() -> None:
+    assert text.is_single_line("Stadt Sehnde – Landkreis Peine")
+    for breaking in ("\n", "\r", "\t", "\x00", "\x85", "\u2028", "\u2029", "\x7f"):
+        assert not text.is_single_line(f"Stadt{breaking}Sehnde"), repr(breaking)
+
+
 def test_slugify_lives_with_the_other_text_helpers() -> None:
     assert text.slugify("Gemeinde Lüneburger Heide – Süd") == "gemeinde-lueneburger-heide-sued"
     assert len(text.slugify("Wort " * 40)) <= text.MAX_SLUG
