@@ -37,6 +37,7 @@ from .models import EVENT_STATUSES, PROJECT_STATUSES, PartnerKind, SourceKind
 from .sanitize import clean_html
 from .text import (
     MAX_SLUG,
+    RESERVED_SLUGS,
     is_hex_color,
     is_http_url,
     is_single_line,
@@ -65,6 +66,7 @@ MESSAGES: dict[str, str] = {
     "too_long": "is longer than {limit} characters",
     "single_line": "must be a single line, without line breaks or control characters",
     "slug": f"must be a slug: lower-case letters, digits and single hyphens, at most {MAX_SLUG}",
+    "reserved": "{value!r} is reserved: in addresses it means every alliance",
     "slugs": "must be a list of slugs",
     "list": "must be a list",
     "url": "must be an absolute http or https address",
@@ -350,14 +352,23 @@ _SLUG_SCHEMA = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLen
 
 
 class Slug(RecordField[str]):
-    """A slug: ``[a-z0-9]+(-[a-z0-9]+)*``, at most 80 characters."""
+    """A slug: ``[a-z0-9]+(-[a-z0-9]+)*``, at most 80 characters; ``reserved`` refuses the
+    slugs with a meaning in addresses (``all``), for the records that are named by them."""
+
+    def __init__(self, *, reserved: bool = False, **options: Any) -> None:
+        super().__init__(**options)
+        self.reserved = reserved
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         if not isinstance(value, str) or not is_slug(value):
             _fail("slug")
+        if self.reserved and value in RESERVED_SLUGS:
+            _fail("reserved", value=value)
         return value
 
     def value_schema(self) -> dict[str, Any]:
+        if self.reserved:
+            return {**_SLUG_SCHEMA, "not": {"enum": sorted(RESERVED_SLUGS)}}
         return dict(_SLUG_SCHEMA)
 
 
@@ -642,7 +653,7 @@ class RecordSchema(ma.Schema):
 class Alliances(RecordSchema):
     DESCRIPTION = "A Bündnis and its action fields (Handlungsfelder)."
 
-    slug = Slug(key=True)
+    slug = Slug(key=True, reserved=True)
     name = Line(200, new=True, nonempty=True)
     description = Text()
     website = WebAddress(500)
@@ -655,7 +666,7 @@ class Alliances(RecordSchema):
 class Partners(RecordSchema):
     DESCRIPTION = "A Bündnispartner: a municipality, district, association, church, …"
 
-    slug = Slug(key=True)
+    slug = Slug(key=True, reserved=True)
     name = Line(200, new=True, nonempty=True)
     kind = Choice(tuple(PartnerKind), new=True, null=False)
     place = Line(200)
@@ -682,7 +693,7 @@ class Projects(RecordSchema):
     DESCRIPTION = "A project, initiative or success story of an alliance."
 
     alliance = Reference(key=True)
-    slug = Slug(key=True)
+    slug = Slug(key=True, reserved=True)
     title = Line(300, new=True, nonempty=True)
     summary = Text(description="Plain text.")
     body = Html(description="HTML, sanitised on the way in.")
@@ -702,7 +713,7 @@ class Events(RecordSchema):
     RANGE = ("starts", "ends")
 
     alliance = Reference(key=True)
-    slug = Slug(key=True)
+    slug = Slug(key=True, reserved=True)
     title = Line(300, new=True, nonempty=True)
     description = Html(description="HTML, sanitised on the way in.")
     starts = DateTime(new=True, null=False)
@@ -725,7 +736,7 @@ class Calls(RecordSchema):
     RANGE = ("starts", "ends")
 
     alliance = Reference(key=True)
-    slug = Slug(key=True)
+    slug = Slug(key=True, reserved=True)
     title = Line(200, new=True, nonempty=True)
     tagline = Line(300)
     text = Text()

@@ -11,6 +11,8 @@ import re
 import unicodedata
 
 ALL = "all"  # in feed and widget URLs: every alliance of the instance
+# slugs no record may take: ``all`` would clash with the addresses that mean every alliance
+RESERVED_SLUGS = frozenset({ALL})
 MAX_SLUG = 80
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

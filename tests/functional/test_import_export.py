@@ -280,6 +280,16 @@ def test_an_import_that_breaks_a_line_names_record_and_field(session: Session) -
     assert count(session, Partner) == 0
 
 
+def test_the_reserved_slug_is_refused_on_import(session: Session) -> None:
+    document = copy.deepcopy(BASE)
+    document["alliances"][0]["slug"] = "all"
+    with pytest.raises(ValidationError) as caught:
+        import_document(session, document)
+    assert caught.value.problems == [
+        "alliances[0].slug: 'all' is reserved: in addresses it means every alliance"
+    ]
+
+
 def test_an_update_to_a_range_end_is_checked_against_the_stored_start(session: Session) -> None:
     import_document(session, copy.deepcopy(BASE))
     event = {

@@ -164,6 +164,14 @@ def test_long_texts_keep_their_line_breaks() -> None:
     assert checked.values == {"summary": "Eins.\n\nZwei."}
 
 
+@pytest.mark.parametrize("section", ["alliances", "partners", "projects", "events", "calls"])
+def test_the_reserved_slug_all_names_no_record(section: str) -> None:
+    checked = validate_record(section, {"slug": "all"}, partial=True)
+    assert [(error.field, str(error.problem)) for error in checked.errors] == [
+        ("slug", "'all' is reserved: in addresses it means every alliance")
+    ]
+
+
 def test_a_date_time_beyond_utc_is_out_of_range_not_unreadable() -> None:
     checked = validate_record("events", {**EVENT, "starts": "9999-12-31T23:59:59-12:00"})
     assert [str(error.problem) for error in checked.errors] == ["must be in the years 1900 to 9998"]
@@ -186,6 +194,7 @@ def test_the_demo_export_matches_the_json_schema(section: str) -> None:
 @pytest.mark.parametrize(
     "change",
     [
+        {"slug": "all"},
         {"title": "Zwei\nZeilen"},
         {"title": ""},
         {"status": "live"},

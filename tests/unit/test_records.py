@@ -413,6 +413,31 @@ def test_an_action_field_label_is_one_line() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("section", "record"),
+    [
+        ("alliances", {"slug": "all", "name": "Alle"}),
+        ("partners", {"slug": "all", "name": "Alle", "kind": "person"}),
+        ("projects", {"alliance": "a", "slug": "all", "title": "Alle"}),
+        ("events", {"alliance": "a", "slug": "all", "title": "Alle", "starts": "2026-12-03T18:00"}),
+        ("calls", {"alliance": "a", "slug": "all", "title": "Alle"}),
+    ],
+)
+def test_the_reserved_slug_is_refused(section: str, record: dict[str, object]) -> None:
+    assert _problems({section: [record]}) == [
+        f"{section}[0].slug: 'all' is reserved: in addresses it means every alliance"
+    ]
+
+
+def test_a_partner_list_cannot_make_the_reserved_slug() -> None:
+    document = read_partner_csv(b"Name;Art\nAll;Verein\n")
+    problems = Problems()
+    check_document(document, problems)
+    assert problems.items == [
+        "line 2: partners[0].slug: 'all' is reserved: in addresses it means every alliance"
+    ]
+
+
 def test_an_action_field_needs_its_slug() -> None:
     problems = _problems({"alliances": [{"slug": "a", "name": "A", "fields": [{"label": "X"}]}]})
     assert problems == ["alliances[0].fields[0].slug: is required"]

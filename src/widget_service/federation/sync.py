@@ -47,7 +47,7 @@ from ..models import (
     SourceKind,
     Status,
 )
-from ..text import fitting, slugify
+from ..text import RESERVED_SLUGS, fitting, slugify
 from ..timeutil import local, utcnow
 from .fetch import Fetched, Fetcher, FetchError
 from .parse import ParsedFeed, ParseError, RemoteItem, parse_feed
@@ -425,7 +425,8 @@ class _Slugs:
         self.session, self.model, self.alliance_id = session, model, alliance_id
         self.fallback = "projekt" if model is Project else "termin"
         bases = sorted({self._base(title) for title in titles})
-        self.taken: set[str] = set()
+        # a title such as "All" must not take a slug that addresses give a meaning
+        self.taken: set[str] = set(RESERVED_SLUGS)
         for start in range(0, len(bases), 500):
             chunk = bases[start : start + 500]
             self.taken.update(
