@@ -11,6 +11,7 @@ null, and its choices. Everything else reads these declarations:
 - the import (``records.check_document``) loads and checks records with them;
 - the importer (``operations``) stores the loaded values by :func:`columns`, and the export
   writes records with :func:`dump_records`;
+- federation fits remote text into the same limits with :func:`fit_values`;
 - the API and the office forms check one record with :func:`validate_record` and describe
   it with :func:`json_schema` and :func:`openapi_components`.
 
@@ -34,7 +35,7 @@ from zoneinfo import available_timezones
 import marshmallow as ma
 
 from .models import EVENT_STATUSES, PROJECT_STATUSES, PartnerKind, SourceKind
-from .sanitize import clean_html
+from .sanitize import clean_html, shorten_html
 from .text import (
     MAX_SLUG,
     RESERVED_SLUGS,
@@ -42,12 +43,17 @@ from .text import (
     is_http_url,
     is_single_line,
     is_slug,
+    shorten,
     without_control,
 )
 from .timeutil import BERLIN, OutOfRange, parse_date, parse_datetime
 
 SECTIONS = ("alliances", "partners", "memberships", "projects", "events", "calls", "sources")
 
+# limits of the longer texts (the columns bound the short ones); forms may ask for less
+SUMMARY_LENGTH = 1_000  # a project's summary, plain text
+DESCRIPTION_LENGTH = 5_000  # an alliance's or partner's description, a call's text
+HTML_LENGTH = 50_000  # a project's body, an event's description: sanitised HTML
 # far enough for any record of an alliance; beyond, feeds and calendars cannot write the time
 YEARS = (1900, 9998)
 
@@ -64,6 +70,7 @@ MESSAGES: dict[str, str] = {
     "object": "must be an object",
     "text": "must be text",
     "too_long": "is longer than {limit} characters",
+    "too_long_html": "is longer than {limit} characters even before its HTML is cleaned",
     "single_line": "must be a single line, without line breaks or control characters",
     "slug": f"must be a slug: lower-case letters, digits and single hyphens, at most {MAX_SLUG}",
     "reserved": "{value!r} is reserved: in addresses it means every alliance",
@@ -331,21 +338,32 @@ class Text(RecordField[str]):
     """Plain text of several lines; control characters other than line breaks and tabs
     are dropped."""
 
+    def __init__(self, max_length: int, **options: Any) -> None:
+        super().__init__(**options)
+        self.max_length = max_length
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
-        return without_control(_text(value))
+        text = without_control(_text(value))
+        if len(text) > self.max_length:
+            _fail("too_long", limit=self.max_length)
+        return text
 
     def value_schema(self) -> dict[str, Any]:
-        return {"type": "string"}
+        return {"type": "string", "maxLength": self.max_length}
 
 
 class Html(Text):
-    """An HTML fragment, sanitised on the way in."""
+    """An HTML fragment, sanitised on the way in; ``max_length`` bounds the clean HTML."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        # sanitising takes seconds for long texts: what cannot fit even when half of it is
+        # markup that goes is refused unread
+        if isinstance(value, str) and len(value) > 2 * self.max_length:
+            _fail("too_long_html", limit=2 * self.max_length)
         return super()._deserialize(clean_html(without_control(_text(value))), attr, data)
 
     def value_schema(self) -> dict[str, Any]:
-        return {"type": "string", "contentMediaType": "text/html"}
+        return {"type": "string", "maxLength": self.max_length, "contentMediaType": "text/html"}
 
 
 _SLUG_SCHEMA = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": MAX_SLUG}
@@ -655,7 +673,7 @@ class Alliances(RecordSchema):
 
     slug = Slug(key=True, reserved=True)
     name = Line(200, new=True, nonempty=True)
-    description = Text()
+    description = Text(DESCRIPTION_LENGTH)
     website = WebAddress(500)
     logo = WebAddress(500)
     color = Color(description="The alliance's colour, #rrggbb.")
@@ -674,7 +692,7 @@ class Partners(RecordSchema):
     ags = Ags(description="The 8-digit Amtlicher Gemeindeschlüssel.")
     website = WebAddress(500)
     logo = WebAddress(500)
-    description = Text()
+    description = Text(DESCRIPTION_LENGTH)
 
 
 class Memberships(RecordSchema):
@@ -695,8 +713,8 @@ class Projects(RecordSchema):
     alliance = Reference(key=True)
     slug = Slug(key=True, reserved=True)
     title = Line(300, new=True, nonempty=True)
-    summary = Text(description="Plain text.")
-    body = Html(description="HTML, sanitised on the way in.")
+    summary = Text(SUMMARY_LENGTH, description="Plain text.")
+    body = Html(HTML_LENGTH, description="HTML, sanitised on the way in.")
     field_slugs = References(data_key="fields", attribute="fields")
     partner = Reference()
     place = Line(200)
@@ -715,7 +733,7 @@ class Events(RecordSchema):
     alliance = Reference(key=True)
     slug = Slug(key=True, reserved=True)
     title = Line(300, new=True, nonempty=True)
-    description = Html(description="HTML, sanitised on the way in.")
+    description = Html(HTML_LENGTH, description="HTML, sanitised on the way in.")
     starts = DateTime(new=True, null=False)
     ends = DateTime()
     timezone = Zone(description="The organiser's time zone (default Europe/Berlin).")
@@ -739,7 +757,7 @@ class Calls(RecordSchema):
     slug = Slug(key=True, reserved=True)
     title = Line(200, new=True, nonempty=True)
     tagline = Line(300)
-    text = Text()
+    text = Text(DESCRIPTION_LENGTH)
     button = Line(100, attribute="button_label")
     link = WebAddress(1000, attribute="button_link")
     starts = Date(null=False, description="The first day (default: the day of the import).")
@@ -922,6 +940,24 @@ def dump_records(section: str, rows: Sequence[Any]) -> list[dict[str, Any]]:
     return list(_schema(section).dump(rows, many=True))
 
 
+def fit_values(section: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` (by model attribute) with every text cut to the section's limits, at a word
+    boundary with "…" — for text from other sites, which is shortened rather than refused."""
+    limits: dict[str, RecordField[Any]] = {
+        _attribute(field, name): field for name, field in record_fields(section).items()
+    }
+    fitted = dict(values)
+    for attribute, value in values.items():
+        field = limits.get(attribute)
+        if not isinstance(value, str) or not isinstance(field, Line | Text):
+            continue  # addresses are useless when cut; the parser drops those too long
+        if isinstance(field, Html):
+            fitted[attribute] = shorten_html(value, field.max_length)
+        else:
+            fitted[attribute] = shorten(value, field.max_length)
+    return fitted
+
+
 # --- JSON Schema --------------------------------------------------------------------------
 
 
@@ -939,7 +975,8 @@ def json_schema(
     (the defaults), a new record from the API (``exclude=("alliance", "partner"),
     partial=("slug",)``), or a change (``partial=True``). ``nullable="nullable"`` writes
     null as OpenAPI 3.0 does. Some checks go beyond it (a German label or slug given
-    twice, a range that ends before it starts).
+    twice, a range that ends before it starts), and HTML is cleaned before its length is
+    measured.
     """
     properties: dict[str, Any] = {}
     required: list[str] = []

@@ -14,6 +14,7 @@ ALL = "all"  # in feed and widget URLs: every alliance of the instance
 # slugs no record may take: ``all`` would clash with the addresses that mean every alliance
 RESERVED_SLUGS = frozenset({ALL})
 MAX_SLUG = 80
+ELLIPSIS = "…"
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -28,6 +29,7 @@ CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # what a single line (a name, a title, a place) must not hold: every control character,
 # C1 included (U+0085 is a line break), and the Unicode line and paragraph separators
 NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_PARTIAL_WORD = re.compile(r"\S+\Z")
 
 
 def is_slug(value: str) -> bool:
@@ -80,3 +82,18 @@ def slugify(name: str) -> str:
         lowered = lowered.replace(umlaut, spelled)
     ascii_only = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")[:MAX_SLUG].strip("-")
+
+
+def shorten(value: str, limit: int) -> str:
+    """The value if it has at most ``limit`` characters, else cut at a word boundary with "…".
+
+    A single word longer than the limit is cut inside it; the result never exceeds ``limit``.
+    """
+    if len(value) <= limit:
+        return value
+    room = limit - len(ELLIPSIS)
+    head = value[:room]
+    if not value[room].isspace():
+        # the cut falls inside a word: leave that word out, unless it is the only one
+        head = _PARTIAL_WORD.sub("", head).rstrip() or head
+    return head.rstrip() + ELLIPSIS

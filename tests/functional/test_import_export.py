@@ -290,6 +290,17 @@ def test_the_reserved_slug_is_refused_on_import(session: Session) -> None:
     ]
 
 
+def test_a_ten_megabyte_body_is_refused_and_stores_nothing(session: Session) -> None:
+    document = copy.deepcopy(BASE)
+    document["projects"][0]["body"] = "<p>" + "Wort " * 2_000_000 + "</p>"
+    with pytest.raises(ValidationError) as caught:
+        import_document(session, document)
+    assert caught.value.problems == [
+        "projects[0].body: is longer than 100000 characters even before its HTML is cleaned"
+    ]
+    assert count(session, Project) == 0
+
+
 def test_an_update_to_a_range_end_is_checked_against_the_stored_start(session: Session) -> None:
     import_document(session, copy.deepcopy(BASE))
     event = {

@@ -12,12 +12,15 @@ import pytest
 
 from widget_service import models
 from widget_service.record_schema import (
+    HTML_LENGTH,
     MESSAGES,
     SECTIONS,
+    SUMMARY_LENGTH,
     Line,
     Problem,
     Text,
     columns,
+    fit_values,
     json_schema,
     keys,
     openapi_components,
@@ -172,9 +175,67 @@ def test_the_reserved_slug_all_names_no_record(section: str) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("section", "name", "limit"),
+    [
+        ("projects", "summary", SUMMARY_LENGTH),
+        ("alliances", "description", 5_000),
+        ("partners", "description", 5_000),
+        ("calls", "text", 5_000),
+    ],
+)
+def test_long_texts_have_limits(section: str, name: str, limit: int) -> None:
+    assert validate_record(section, {name: "x" * limit}, partial=True).errors == []
+    checked = validate_record(section, {name: "x" * (limit + 1)}, partial=True)
+    assert [str(error.problem) for error in checked.errors] == [
+        f"is longer than {limit} characters"
+    ]
+
+
+@pytest.mark.parametrize(("section", "name"), [("projects", "body"), ("events", "description")])
+def test_html_is_measured_after_cleaning(section: str, name: str) -> None:
+    paragraph = "<p>" + "x" * (HTML_LENGTH - 7) + "</p>"
+    assert validate_record(section, {name: paragraph}, partial=True).errors == []
+    # what the cleaning removes does not count
+    padded = paragraph + "<script>" + "y" * 1000 + "</script>"
+    assert validate_record(section, {name: padded}, partial=True).errors == []
+    longer = "<p>" + "x" * (HTML_LENGTH - 6) + "</p>"
+    assert [
+        str(e.problem) for e in validate_record(section, {name: longer}, partial=True).errors
+    ] == [f"is longer than {HTML_LENGTH} characters"]
+
+
+def test_html_far_too_long_is_refused_before_cleaning() -> None:
+    checked = validate_record("projects", {"body": "x" * (2 * HTML_LENGTH + 1)}, partial=True)
+    assert [error.problem.code for error in checked.errors] == ["too_long_html"]
+
+
 def test_a_date_time_beyond_utc_is_out_of_range_not_unreadable() -> None:
     checked = validate_record("events", {**EVENT, "starts": "9999-12-31T23:59:59-12:00"})
     assert [str(error.problem) for error in checked.errors] == ["must be in the years 1900 to 9998"]
+
+
+# --- federation: cut, not refused --------------------------------------------------------
+
+
+def test_federated_text_is_cut_at_a_word_boundary() -> None:
+    values = {
+        "title": "Wort " * 100,
+        "summary": "Satz mit Worten. " * 100,
+        "body": "<p>" + "Wort " * 20_000 + "</p>",
+        "image": "https://example.org/" + "x" * 2000,
+    }
+    fitted = fit_values("projects", values)
+    for name, limit in (("title", 300), ("summary", SUMMARY_LENGTH)):
+        kept = fitted[name].removesuffix("…")
+        assert len(kept) < len(fitted[name]) <= limit
+        # the cut falls where a word ended
+        assert values[name].startswith(kept) and values[name][len(kept)] == " "
+    assert len(fitted["body"]) <= HTML_LENGTH
+    assert fitted["body"].startswith("<p>Wort Wort") and fitted["body"].endswith("Wort…</p>")
+    assert fitted["image"] == values["image"]  # an address is not cut: it would lead nowhere
+    short = {"title": "Sprachcafé", "summary": "Kurz."}
+    assert fit_values("projects", short) == short
 
 
 # --- JSON Schema --------------------------------------------------------------------------
@@ -197,6 +258,7 @@ def test_the_demo_export_matches_the_json_schema(section: str) -> None:
         {"slug": "all"},
         {"title": "Zwei\nZeilen"},
         {"title": ""},
+        {"summary": "x" * (SUMMARY_LENGTH + 1)},
         {"status": "live"},
         {"fields": "sprachfoerderung"},
         {"colour": "#c00000"},

@@ -438,6 +438,13 @@ def test_a_partner_list_cannot_make_the_reserved_slug() -> None:
     ]
 
 
+def test_a_summary_of_ten_megabytes_is_refused() -> None:
+    project = {"alliance": "a", "slug": "p", "title": "T", "summary": "x" * 10_000_000}
+    assert _problems({"projects": [project]}) == [
+        "projects[0].summary: is longer than 1000 characters"
+    ]
+
+
 def test_an_action_field_needs_its_slug() -> None:
     problems = _problems({"alliances": [{"slug": "a", "name": "A", "fields": [{"label": "X"}]}]})
     assert problems == ["alliances[0].fields[0].slug: is required"]
