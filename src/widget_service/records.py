@@ -14,6 +14,7 @@ import json
 import json.decoder
 import json.scanner
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,21 +67,29 @@ def load_json(text: str) -> dict[str, Any]:
     """Parse the import JSON, remembering each object's line; raise :class:`ImportFileError`."""
     newlines = [index for index, char in enumerate(text) if char == "\n"]
 
+    # JSONObject, JSONArray, parse_object, parse_array and py_make_scanner are the json
+    # module's documented-in-source hooks; typeshed does not list them
     def parse_object(state: tuple[str, int], *args: Any) -> tuple[dict[str, Any], int]:
         _, start = state
-        # JSONObject, parse_object and py_make_scanner are the json module's documented-in-
-        # source hooks; typeshed does not list them
-        obj, end = json.decoder.JSONObject(state, *args)  # type: ignore[attr-defined]
+        strict, scan_once, *rest = args
+        obj, end = json.decoder.JSONObject(state, strict, _guarded(scan_once), *rest)  # type: ignore[attr-defined]
         located = Located(obj)
         located.line = bisect.bisect_left(newlines, start) + 1
         return located, end
 
+    def parse_array(state: tuple[str, int], scan_once: Any) -> tuple[list[Any], int]:
+        found: tuple[list[Any], int] = json.decoder.JSONArray(state, _guarded(scan_once))  # type: ignore[attr-defined]
+        return found
+
     decoder = json.JSONDecoder()
     decoder.parse_object = parse_object  # type: ignore[attr-defined]
-    # the C scanner ignores parse_object; the pure-Python one honours it
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    decoder.parse_array = parse_array  # type: ignore[attr-defined]
+    # the C scanner ignores these hooks; the pure-Python one honours them
+    decoder.scan_once = _guarded(json.scanner.py_make_scanner(decoder))  # type: ignore[attr-defined]
     try:
         data = decoder.decode(text)
+    except _TooManyDigits as error:
+        raise ImportFileError(f"line {error.lineno}, column {error.colno}: {error.msg}") from None
     except json.JSONDecodeError as error:
         raise ImportFileError(
             f"line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})"
@@ -90,6 +99,30 @@ def load_json(text: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ImportFileError("line 1: the file must hold one JSON object")
     return data
+
+
+class _TooManyDigits(json.JSONDecodeError):
+    """A whole number too long for Python to read (``sys.get_int_max_str_digits``)."""
+
+
+def _guarded(scan_once: Any) -> Any:
+    """``scan_once`` that names the place of a number too long to read.
+
+    ``int()`` refuses numbers of more than 4,300 digits (a guard against slow conversions)
+    with a bare ``ValueError`` that would say neither line nor column.
+    """
+
+    def scan(string: str, index: int) -> Any:
+        try:
+            return scan_once(string, index)
+        except json.JSONDecodeError:
+            raise
+        except ValueError:
+            limit = sys.get_int_max_str_digits()
+            message = f"a number with more than {limit} digits cannot be read"
+            raise _TooManyDigits(message, string, index) from None
+
+    return scan
 
 
 def decode_utf8(raw: bytes) -> str:

@@ -445,6 +445,22 @@ def test_a_summary_of_ten_megabytes_is_refused() -> None:
     ]
 
 
+@pytest.mark.parametrize("digits", ["9" * 100_000, "-" + "1" * 5_000])
+def test_a_number_too_long_to_read_is_named_with_its_place(digits: str) -> None:
+    before = '    {"alliance": "a", "interval_minutes": '
+    text = '{\n  "sources": [\n' + before + digits + "}\n  ]\n}"
+    with pytest.raises(ImportFileError) as caught:
+        load_json(text)
+    column = len(before) + 1
+    assert str(caught.value) == (
+        f"line 3, column {column}: a number with more than 4300 digits cannot be read"
+    )
+
+
+def test_numbers_that_python_reads_still_load() -> None:
+    assert load_json('{"a": [1, 2.5, -3, 1e400, ' + "9" * 4300 + "]}")["a"][:3] == [1, 2.5, -3]
+
+
 def test_an_action_field_needs_its_slug() -> None:
     problems = _problems({"alliances": [{"slug": "a", "name": "A", "fields": [{"label": "X"}]}]})
     assert problems == ["alliances[0].fields[0].slug: is required"]
