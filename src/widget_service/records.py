@@ -271,6 +271,8 @@ KIND_ALIASES: dict[str, str] = {
     "person": "person",
     "privatperson": "person",
 }
+# the longest cell read (the csv module's default limit): no column holds more
+MAX_CELL = 131_072
 _GERMAN_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 
 
@@ -282,6 +284,10 @@ def read_partner_csv(raw: bytes, alliance: str | None = None) -> dict[str, Any]:
     the line and column.
     """
     content = decode_utf8(raw)
+    # the csv module's own limit fails a long cell without naming its column: lift it
+    # (for every reader of the process, which only ever makes it more lenient) and name
+    # the column of a cell that is too long below
+    csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
     lines = content.splitlines()
     if not lines or not lines[0].strip():
         raise ImportFileError("line 1: the file is empty; expected a header row")
@@ -295,12 +301,24 @@ def read_partner_csv(raw: bytes, alliance: str | None = None) -> dict[str, Any]:
     columns = _map_columns(header)
     if "name" not in columns:
         raise ImportFileError("line 1: no column 'name' (or 'Name', 'Bündnispartner')")
+    names = {position: key for key, position in columns.items()}
     problems = Problems()
     partners: list[dict[str, Any]] = []
     memberships: list[dict[str, Any]] = []
     try:
         for row in reader:
             if not any(cell.strip() for cell in row):
+                continue
+            too_long = [position for position, cell in enumerate(row) if len(cell) > MAX_CELL]
+            for position in too_long:
+                column = names.get(position)
+                if column is None:
+                    title = header[position].strip() if position < len(header) else ""
+                    column = f"column {title or position + 1!r}"
+                problems.add(
+                    column, f"the cell holds more than {MAX_CELL} characters", reader.line_num
+                )
+            if too_long:
                 continue
             _read_row(reader.line_num, row, columns, alliance, partners, memberships, problems)
     except csv.Error as error:

@@ -121,6 +121,14 @@ def test_import_of_a_number_too_long_to_read_names_its_place(
     assert "line 3, column 26: a number with more than 4300 digits cannot be read" in result.output
 
 
+def test_import_partner_csv_with_a_cell_too_long(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    file = tmp_path / "partner.csv"
+    file.write_text("Name;Beschluss\nGemeinde Lengede;" + "x" * 131_073 + "\n", encoding="utf-8")
+    result = runner.invoke(args=["import", str(file), "--alliance", "niedersachsen-packt-an"])
+    assert result.exit_code == 1
+    assert "line 2: resolution: the cell holds more than 131072 characters" in result.output
+
+
 def test_import_partner_csv_into_an_alliance(
     runner: FlaskCliRunner, tmp_path: Path, session: Session
 ) -> None:

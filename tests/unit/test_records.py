@@ -461,6 +461,24 @@ def test_numbers_that_python_reads_still_load() -> None:
     assert load_json('{"a": [1, 2.5, -3, 1e400, ' + "9" * 4300 + "]}")["a"][:3] == [1, 2.5, -3]
 
 
+def test_a_csv_cell_too_long_names_line_and_column() -> None:
+    huge = "x" * 131_073
+    with pytest.raises(ImportFileError) as caught:
+        read_partner_csv(f"Name;Ort;Notiz\nA;B;C\nD;{huge};E\nF;G;{huge}\n".encode())
+    assert str(caught.value).splitlines() == [
+        "line 3: place: the cell holds more than 131072 characters",
+        "line 4: column 'Notiz': the cell holds more than 131072 characters",
+    ]
+
+
+def test_a_csv_cell_of_the_longest_length_is_read() -> None:
+    name = "x" * 131_072
+    document = read_partner_csv(f"Name\n{name}\n".encode())
+    problems = Problems()
+    check_document(document, problems)
+    assert problems.items == ["line 2: partners[0].name: is longer than 200 characters"]
+
+
 def test_an_action_field_needs_its_slug() -> None:
     problems = _problems({"alliances": [{"slug": "a", "name": "A", "fields": [{"label": "X"}]}]})
     assert problems == ["alliances[0].fields[0].slug: is required"]
