@@ -34,7 +34,19 @@ from zoneinfo import available_timezones
 
 import marshmallow as ma
 
-from .models import EVENT_STATUSES, PROJECT_STATUSES, PartnerKind, SourceKind
+from .models import (
+    EVENT_STATUSES,
+    PROJECT_STATUSES,
+    Alliance,
+    Call,
+    Event,
+    Membership,
+    Partner,
+    PartnerKind,
+    Project,
+    Source,
+    SourceKind,
+)
 from .sanitize import clean_html, shorten_html
 from .text import (
     MAX_SLUG,
@@ -276,18 +288,34 @@ class Line(_OneLine[str]):
         return self._line(value)
 
 
-class WebAddress(_OneLine[str | None]):
-    """An absolute http or https address; empty is null."""
+class _Formatted(_OneLine[str | None]):
+    """A single line in a format of its own (``accepts``); empty is null."""
+
+    #: the code of the problem when the value is not in the format
+    problem: ClassVar[str]
+
+    def accepts(self, line: str) -> bool:
+        """True when ``line`` is in the field's format."""
+        raise NotImplementedError
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str | None:
-        address = self._line(value)
-        if not address:
+        line = self._line(value)
+        if not line:
             if self.key:
                 _fail("empty")
             return None
-        if not is_http_url(address):
-            _fail("url")
-        return address
+        if not self.accepts(line):
+            _fail(self.problem)
+        return line
+
+
+class WebAddress(_Formatted):
+    """An absolute http or https address; empty is null."""
+
+    problem = "url"
+
+    def accepts(self, line: str) -> bool:
+        return is_http_url(line)
 
     def value_schema(self) -> dict[str, Any]:
         return {
@@ -298,37 +326,31 @@ class WebAddress(_OneLine[str | None]):
         }
 
 
-class Email(_OneLine[str | None]):
+class Email(_Formatted):
     """An e-mail address; empty is null."""
+
+    problem = "email"
 
     def __init__(self, **options: Any) -> None:
         super().__init__(254, **options)
 
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str | None:
-        address = self._line(value)
-        if not address:
-            return None
-        if not _EMAIL.fullmatch(address):
-            _fail("email")
-        return address
+    def accepts(self, line: str) -> bool:
+        return _EMAIL.fullmatch(line) is not None
 
     def value_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "email", "maxLength": self.max_length}
 
 
-class Ags(_OneLine[str | None]):
+class Ags(_Formatted):
     """The 8-digit Amtlicher Gemeindeschlüssel; empty is null."""
+
+    problem = "ags"
 
     def __init__(self, **options: Any) -> None:
         super().__init__(8, **options)
 
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str | None:
-        key = self._line(value)
-        if not key:
-            return None
-        if not _AGS.fullmatch(key):
-            _fail("ags")
-        return key
+    def accepts(self, line: str) -> bool:
+        return _AGS.fullmatch(line) is not None
 
     def value_schema(self) -> dict[str, Any]:
         return {"type": "string", "pattern": "^[0-9]{8}$"}
@@ -645,6 +667,8 @@ class RecordSchema(ma.Schema):
     RANGE: ClassVar[tuple[str, str] | None] = None
     #: what a record is, for the JSON Schema's description
     DESCRIPTION: ClassVar[str] = ""
+    #: the model a record is stored as
+    MODEL: ClassVar[type[Any]]
 
     class Meta:
         unknown = ma.RAISE
@@ -670,6 +694,7 @@ class RecordSchema(ma.Schema):
 
 class Alliances(RecordSchema):
     DESCRIPTION = "A Bündnis and its action fields (Handlungsfelder)."
+    MODEL = Alliance
 
     slug = Slug(key=True, reserved=True)
     name = Line(200, new=True, nonempty=True)
@@ -683,6 +708,7 @@ class Alliances(RecordSchema):
 
 class Partners(RecordSchema):
     DESCRIPTION = "A Bündnispartner: a municipality, district, association, church, …"
+    MODEL = Partner
 
     slug = Slug(key=True, reserved=True)
     name = Line(200, new=True, nonempty=True)
@@ -697,6 +723,7 @@ class Partners(RecordSchema):
 
 class Memberships(RecordSchema):
     DESCRIPTION = "A partner's membership of an alliance, active from since to until."
+    MODEL = Membership
     RANGE = ("since", "until")
 
     alliance = Reference(key=True)
@@ -709,6 +736,7 @@ class Memberships(RecordSchema):
 
 class Projects(RecordSchema):
     DESCRIPTION = "A project, initiative or success story of an alliance."
+    MODEL = Project
 
     alliance = Reference(key=True)
     slug = Slug(key=True, reserved=True)
@@ -728,6 +756,7 @@ class Projects(RecordSchema):
 
 class Events(RecordSchema):
     DESCRIPTION = "A conference, talk, discussion or meeting of an alliance."
+    MODEL = Event
     RANGE = ("starts", "ends")
 
     alliance = Reference(key=True)
@@ -751,6 +780,7 @@ class Events(RecordSchema):
 
 class Calls(RecordSchema):
     DESCRIPTION = "An Aufruf: what a banner shows, from starts through ends."
+    MODEL = Call
     RANGE = ("starts", "ends")
 
     alliance = Reference(key=True)
@@ -768,6 +798,7 @@ class Calls(RecordSchema):
 
 class Sources(RecordSchema):
     DESCRIPTION = "A remote feed this instance federates in."
+    MODEL = Source
 
     alliance = Reference(key=True)
     partner = Reference()
@@ -854,6 +885,11 @@ def missing_for_new(section: str, values: Mapping[str, Any]) -> list[str]:
     return [
         name for name in required_new(section) if values.get(_attribute(fields[name], name)) is None
     ]
+
+
+def model(section: str) -> type[Any]:
+    """The model a record of the section is stored as."""
+    return _SCHEMAS[section].MODEL
 
 
 def range_of(section: str) -> tuple[str, str] | None:

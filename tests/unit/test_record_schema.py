@@ -10,7 +10,6 @@ from typing import Any
 import jsonschema
 import pytest
 
-from widget_service import models
 from widget_service.record_schema import (
     HTML_LENGTH,
     MESSAGES,
@@ -23,6 +22,7 @@ from widget_service.record_schema import (
     fit_values,
     json_schema,
     keys,
+    model,
     openapi_components,
     record_fields,
     required_new,
@@ -30,15 +30,6 @@ from widget_service.record_schema import (
 )
 
 GOLDEN_EXPORT = Path(__file__).resolve().parents[1] / "golden" / "demo-export.json"
-MODELS: dict[str, type[Any]] = {
-    "alliances": models.Alliance,
-    "partners": models.Partner,
-    "memberships": models.Membership,
-    "projects": models.Project,
-    "events": models.Event,
-    "calls": models.Call,
-    "sources": models.Source,
-}
 EVENT = {
     "alliance": "niedersachsen-packt-an",
     "slug": "fachtag",
@@ -49,12 +40,12 @@ EVENT = {
 
 @pytest.mark.parametrize("section", SECTIONS)
 def test_every_field_maps_to_an_attribute_of_its_model(section: str) -> None:
-    model = MODELS[section]
+    stored_as = model(section)
     for name, field in record_fields(section).items():
         attribute = field.attribute or name
-        assert hasattr(model, attribute), f"{section}.{name} → {model.__name__}.{attribute}"
+        assert hasattr(stored_as, attribute), f"{section}.{name} → {stored_as.__name__}.{attribute}"
     for attribute in columns(section):
-        assert attribute in model.__table__.columns, f"{section}: {attribute} is no column"
+        assert attribute in stored_as.__table__.columns, f"{section}: {attribute} is no column"
 
 
 def test_keys_and_what_a_new_record_needs() -> None:
