@@ -7,7 +7,6 @@ with one bad record changes nothing and the error names the record and field.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import secrets
 from collections import Counter
@@ -29,17 +28,24 @@ from .models import (
     Event,
     Membership,
     Partner,
-    PartnerKind,
     PartnerToken,
     Project,
     Role,
     Source,
-    SourceKind,
     Status,
     User,
 )
-from .records import REQUIRED_NEW, SECTIONS, Problems, Record, check_document, email
-from .timeutil import BERLIN, today, utcnow
+from .record_schema import (
+    Invalid,
+    Problem,
+    columns,
+    dump_records,
+    missing_for_new,
+    range_of,
+    record_fields,
+)
+from .records import SECTIONS, Problems, Record, check_document
+from .timeutil import today, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "wst_"  # noqa: S105 (marks tokens in logs and scanners)
@@ -117,21 +123,41 @@ class _Importer:
         self.problems.add(f"{record.where}.{name}", message, record.line)
 
     def _missing(self, record: Record) -> bool:
-        absent = [name for name in REQUIRED_NEW[record.section] if record.values.get(name) is None]
+        absent = missing_for_new(record.section, record.values)
         for name in absent:
-            self._problem(record, name, "is required for a new record")
+            self._problem(record, name, Problem("required_new"))
         return bool(absent)
+
+    def _assign(self, record: Record, target: Any) -> None:
+        """Store the record's plain values, named by the section's schema."""
+        _assign(target, record.values, columns(record.section))
+
+    def _check_range(self, record: Record, target: Any) -> None:
+        """The stored range, given values and kept ones alike, must not end before it starts."""
+        pair = range_of(record.section)
+        if pair is None:
+            return
+        first, last = pair
+        start, end = getattr(target, first), getattr(target, last)
+        if start is not None and end is not None and end < start:
+            self._problem(record, last, Problem("before", other=first))
 
     def _alliance(self, record: Record) -> Alliance | None:
         found = self.alliances.get(record.values["alliance"])
         if found is None:
-            self._problem(record, "alliance", f"no alliance {record.values['alliance']!r}")
+            self._problem(
+                record,
+                "alliance",
+                Problem("no_record", kind="alliance", slug=record.values["alliance"]),
+            )
         return found
 
     def _partner(self, record: Record, name: str = "partner") -> Partner | None:
         found = self.partners.get(record.values[name])
         if found is None:
-            self._problem(record, name, f"no partner {record.values[name]!r}")
+            self._problem(
+                record, name, Problem("no_record", kind="partner", slug=record.values[name])
+            )
         return found
 
     def _existing(self, kind: type[Any], key: tuple[Any, ...], *columns: Any) -> Any:
@@ -153,7 +179,9 @@ class _Importer:
         for slug in record.values["fields"]:
             found = self.fields.get((alliance.id, slug))
             if found is None:
-                self._problem(record, "fields", f"{alliance.slug!r} has no action field {slug!r}")
+                self._problem(
+                    record, "fields", Problem("no_action_field", alliance=alliance.slug, slug=slug)
+                )
                 return None
             chosen.append(found)
         return chosen
@@ -169,8 +197,7 @@ class _Importer:
             alliance = Alliance(slug=values["slug"])
             self.session.add(alliance)
             self.alliances[alliance.slug] = alliance
-        _assign(alliance, values, ("name", "description", "website", "logo", "color"))
-        _assign(alliance, values, ("contact_email",))
+        self._assign(record, alliance)
         for item in values.get("fields") or []:
             self.session.flush()
             key = (alliance.id, item["slug"])
@@ -193,13 +220,7 @@ class _Importer:
             partner = Partner(slug=values["slug"])
             self.session.add(partner)
             self.partners[partner.slug] = partner
-        if "kind" in values:
-            values = {**values, "kind": PartnerKind(values["kind"])}
-        _assign(
-            partner,
-            values,
-            ("name", "kind", "place", "region", "ags", "website", "logo", "description"),
-        )
+        self._assign(record, partner)
         self._count(record, created)
 
     def _memberships(self, record: Record, values: dict[str, Any]) -> None:
@@ -216,75 +237,57 @@ class _Importer:
             membership = Membership(alliance=alliance, partner=partner, public=True)
             self.session.add(membership)
             self._remember(Membership, key, membership)
-        _assign(membership, values, ("since", "until", "resolution", "public"))
-        if membership.until is not None and membership.until < membership.since:
-            self._problem(record, "until", "is before since")
+        self._assign(record, membership)
+        self._check_range(record, membership)
         self._count(record, created)
 
-    def _item(self, record: Record, model: type[Project] | type[Event]) -> Any:
+    def _item(self, record: Record, model: type[Project] | type[Event]) -> None:
         values = record.values
         alliance = self._alliance(record)
         if alliance is None:
-            return None
+            return
         # resolve every reference before touching the session, so a bad one adds nothing
         partner = self._partner(record) if values.get("partner") is not None else None
         chosen = self._fields(record, alliance) if values.get("fields") is not None else None
         if (partner is None and values.get("partner") is not None) or (
             chosen is None and values.get("fields") is not None
         ):
-            return None
+            return
         self.session.flush()
         key = (alliance.id, values["slug"])
         item = self._existing(model, key, "alliance_id", "slug")
         created = item is None
         if item is None:
             if self._missing(record):
-                return None
+                return
             item = model(alliance=alliance, slug=values["slug"], channel=self.channel)
             item.status = Status.PUBLISHED
             self.session.add(item)
             self._remember(model, key, item)
         elif item.remote_guid is not None:
-            self._problem(record, "slug", "belongs to an item federated from a source")
-            return None
+            self._problem(record, "slug", Problem("federated"))
+            return
+        self._assign(record, item)
         if "partner" in values:
             item.partner = partner
         if chosen is not None:
             item.fields = chosen
-        if "status" in values:
-            item.status = Status(values["status"])
-        if "published" in values:
-            item.published_at = values["published"]
         if item.status == Status.PUBLISHED and item.published_at is None:
             item.published_at = utcnow()
         if created and partner is not None:
-            # a project without a place of its own is where its partner is
-            item.place = values.get("place") or partner.place
-            item.region = values.get("region") or partner.region
+            # an item without a place of its own is where its partner is
+            if "place" not in values:
+                item.place = partner.place
+            if "region" not in values:
+                item.region = partner.region
+        self._check_range(record, item)
         self._count(record, created)
-        return item
 
     def _projects(self, record: Record, values: dict[str, Any]) -> None:
-        project = self._item(record, Project)
-        if project is not None:
-            _assign(
-                project,
-                values,
-                ("title", "summary", "body", "place", "region", "link", "image", "video"),
-            )
+        self._item(record, Project)
 
     def _events(self, record: Record, values: dict[str, Any]) -> None:
-        event = self._item(record, Event)
-        if event is None:
-            return
-        _assign(
-            event,
-            values,
-            ("title", "description", "starts", "ends", "timezone", "location", "online"),
-        )
-        _assign(event, values, ("place", "region", "link", "image"))
-        if event.ends is not None and event.ends < event.starts:
-            self._problem(record, "ends", "is before starts")
+        self._item(record, Event)
 
     def _calls(self, record: Record, values: dict[str, Any]) -> None:
         alliance = self._alliance(record)
@@ -300,19 +303,8 @@ class _Importer:
             call = Call(alliance=alliance, slug=values["slug"], starts=today())
             self.session.add(call)
             self._remember(Call, key, call)
-        renamed = {**values}
-        if "button" in renamed:
-            renamed["button_label"] = renamed.pop("button")
-        if "link" in renamed:
-            renamed["button_link"] = renamed.pop("link")
-        _assign(
-            call,
-            renamed,
-            ("title", "tagline", "text", "button_label", "button_link", "starts", "ends"),
-        )
-        _assign(call, renamed, ("background", "foreground"))
-        if call.ends is not None and call.ends < call.starts:
-            self._problem(record, "ends", "is before starts")
+        self._assign(record, call)
+        self._check_range(record, call)
         self._count(record, created)
 
     def _sources(self, record: Record, values: dict[str, Any]) -> None:
@@ -325,7 +317,7 @@ class _Importer:
             if partner is None:
                 return
         self.session.flush()
-        kind = SourceKind(values["kind"])
+        kind = values["kind"]
         key = (alliance.id, kind, values["url"])
         source = self._existing(Source, key, "alliance_id", "kind", "url")
         created = source is None
@@ -335,7 +327,7 @@ class _Importer:
             self._remember(Source, key, source)
         if "partner" in values:
             source.partner = partner
-        _assign(source, values, ("title", "interval_minutes", "active"))
+        self._assign(record, source)
         self._count(record, created)
 
 
@@ -355,178 +347,37 @@ def _assign(target: Any, values: dict[str, Any], names: Iterable[str]) -> None:
 # --- export -------------------------------------------------------------------------------
 
 
-def _iso(moment: dt.datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(BERLIN).isoformat()
-
-
-def _day(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
-
-
-def _without_empty(record: dict[str, Any], keep: Iterable[str] = ()) -> dict[str, Any]:
-    kept = set(keep)
-    return {k: v for k, v in record.items() if k in kept or v not in (None, "", [])}
-
-
 def export_document(session: Session) -> dict[str, Any]:
     """All content of the instance in the import format (federated items stay with sources)."""
-    alliances = session.scalars(
-        select(Alliance).options(selectinload(Alliance.fields)).order_by(Alliance.slug)
-    ).all()
-    partners = session.scalars(select(Partner).order_by(Partner.slug)).all()
-    memberships = session.scalars(
-        select(Membership)
+    rows: dict[str, Any] = {
+        "alliances": select(Alliance)
+        .options(selectinload(Alliance.fields))
+        .order_by(Alliance.slug),
+        "partners": select(Partner).order_by(Partner.slug),
+        "memberships": select(Membership)
         .join(Membership.alliance)
         .join(Membership.partner)
-        .order_by(Alliance.slug, Partner.slug)
-    ).all()
-    projects = session.scalars(
-        select(Project)
+        .options(selectinload(Membership.alliance), selectinload(Membership.partner))
+        .order_by(Alliance.slug, Partner.slug),
+        "projects": select(Project)
         .join(Project.alliance)
         .where(Project.remote_guid.is_(None))
         .options(selectinload(Project.fields), selectinload(Project.partner))
-        .order_by(Alliance.slug, Project.slug)
-    ).all()
-    events = session.scalars(
-        select(Event)
+        .order_by(Alliance.slug, Project.slug),
+        "events": select(Event)
         .join(Event.alliance)
         .where(Event.remote_guid.is_(None))
         .options(selectinload(Event.fields), selectinload(Event.partner))
-        .order_by(Alliance.slug, Event.slug)
-    ).all()
-    calls = session.scalars(
-        select(Call).join(Call.alliance).order_by(Alliance.slug, Call.slug)
-    ).all()
-    sources = session.scalars(
-        select(Source).join(Source.alliance).order_by(Alliance.slug, Source.kind, Source.url)
-    ).all()
+        .order_by(Alliance.slug, Event.slug),
+        "calls": select(Call).join(Call.alliance).order_by(Alliance.slug, Call.slug),
+        "sources": select(Source)
+        .join(Source.alliance)
+        .options(selectinload(Source.partner))
+        .order_by(Alliance.slug, Source.kind, Source.url),
+    }
     return {
-        "alliances": [
-            _without_empty(
-                {
-                    "slug": a.slug,
-                    "name": a.name,
-                    "description": a.description,
-                    "website": a.website,
-                    "logo": a.logo,
-                    "color": a.color,
-                    "contact_email": a.contact_email,
-                    "fields": [
-                        {"slug": f.slug, "label": {"de": f.label_de, "en": f.label_en}}
-                        for f in a.fields
-                    ],
-                }
-            )
-            for a in alliances
-        ],
-        "partners": [
-            _without_empty(
-                {
-                    "slug": p.slug,
-                    "name": p.name,
-                    "kind": p.kind.value,
-                    "place": p.place,
-                    "region": p.region,
-                    "ags": p.ags,
-                    "website": p.website,
-                    "logo": p.logo,
-                    "description": p.description,
-                }
-            )
-            for p in partners
-        ],
-        "memberships": [
-            _without_empty(
-                {
-                    "alliance": m.alliance.slug,
-                    "partner": m.partner.slug,
-                    "since": _day(m.since),
-                    "until": _day(m.until),
-                    "resolution": m.resolution,
-                    "public": m.public,
-                },
-                keep=("until",),
-            )
-            for m in memberships
-        ],
-        "projects": [
-            _without_empty(
-                {
-                    "alliance": p.alliance.slug,
-                    "slug": p.slug,
-                    "title": p.title,
-                    "summary": p.summary,
-                    "body": p.body,
-                    "fields": [f.slug for f in p.fields],
-                    "partner": p.partner.slug if p.partner else None,
-                    "place": p.place,
-                    "region": p.region,
-                    "link": p.link,
-                    "image": p.image,
-                    "video": p.video,
-                    "status": p.status.value,
-                    "published": _iso(p.published_at),
-                }
-            )
-            for p in projects
-        ],
-        "events": [
-            _without_empty(
-                {
-                    "alliance": e.alliance.slug,
-                    "slug": e.slug,
-                    "title": e.title,
-                    "description": e.description,
-                    "starts": _iso(e.starts),
-                    "ends": _iso(e.ends),
-                    "timezone": e.timezone,
-                    "location": e.location,
-                    "online": e.online,
-                    "partner": e.partner.slug if e.partner else None,
-                    "fields": [f.slug for f in e.fields],
-                    "place": e.place,
-                    "region": e.region,
-                    "link": e.link,
-                    "image": e.image,
-                    "status": e.status.value,
-                    "published": _iso(e.published_at),
-                }
-            )
-            for e in events
-        ],
-        "calls": [
-            _without_empty(
-                {
-                    "alliance": c.alliance.slug,
-                    "slug": c.slug,
-                    "title": c.title,
-                    "tagline": c.tagline,
-                    "text": c.text,
-                    "button": c.button_label,
-                    "link": c.button_link,
-                    "starts": _day(c.starts),
-                    "ends": _day(c.ends),
-                    "background": c.background,
-                    "foreground": c.foreground,
-                },
-                keep=("ends",),
-            )
-            for c in calls
-        ],
-        "sources": [
-            _without_empty(
-                {
-                    "alliance": s.alliance.slug,
-                    "partner": s.partner.slug if s.partner else None,
-                    "url": s.url,
-                    "kind": s.kind.value,
-                    "title": s.title,
-                    "interval_minutes": s.interval_minutes,
-                    "active": s.active,
-                }
-            )
-            for s in sources
-        ],
+        section: dump_records(section, session.scalars(query).all())
+        for section, query in rows.items()
     }
 
 
@@ -537,8 +388,8 @@ def create_user(session: Session, address: str, password: str, role: Role) -> Us
     """Create an office account; raise :class:`ValidationError` for a bad address or password."""
     problems = []
     try:
-        checked = email(address)
-    except ValueError as error:
+        checked = record_fields("alliances")["contact_email"].check(address)
+    except Invalid as error:
         problems.append(f"email: {error}")
         checked = None
     if not checked and not problems:

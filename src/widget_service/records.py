@@ -9,27 +9,31 @@ from __future__ import annotations
 
 import bisect
 import csv
-import datetime as dt
 import io
 import json
 import json.decoder
 import json.scanner
 import re
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
 
-from .models import EVENT_STATUSES, PROJECT_STATUSES, PartnerKind, SourceKind
-from .sanitize import clean_html
-from .text import is_hex_color, is_http_url, is_slug, without_control
-from .timeutil import OutOfRange, parse_date, parse_datetime, today
+from .record_schema import (
+    SECTIONS,
+    Invalid,
+    Problem,
+    check_import_record,
+    keys,
+    record_fields,
+    required_new,
+)
+from .text import slugify
+from .timeutil import today
 
-SECTIONS = ("alliances", "partners", "memberships", "projects", "events", "calls", "sources")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_AGS = re.compile(r"[0-9]{8}")
+__all__ = ["SECTIONS", "Invalid", "Problem", "slugify"]
+
+Checker = Callable[[Any], Any]
 
 
 class Located(dict[str, Any]):
@@ -63,21 +67,29 @@ def load_json(text: str) -> dict[str, Any]:
     """Parse the import JSON, remembering each object's line; raise :class:`ImportFileError`."""
     newlines = [index for index, char in enumerate(text) if char == "\n"]
 
+    # JSONObject, JSONArray, parse_object, parse_array and py_make_scanner are the json
+    # module's documented-in-source hooks; typeshed does not list them
     def parse_object(state: tuple[str, int], *args: Any) -> tuple[dict[str, Any], int]:
         _, start = state
-        # JSONObject, parse_object and py_make_scanner are the json module's documented-in-
-        # source hooks; typeshed does not list them
-        obj, end = json.decoder.JSONObject(state, *args)  # type: ignore[attr-defined]
+        strict, scan_once, *rest = args
+        obj, end = json.decoder.JSONObject(state, strict, _guarded(scan_once), *rest)  # type: ignore[attr-defined]
         located = Located(obj)
         located.line = bisect.bisect_left(newlines, start) + 1
         return located, end
 
+    def parse_array(state: tuple[str, int], scan_once: Any) -> tuple[list[Any], int]:
+        found: tuple[list[Any], int] = json.decoder.JSONArray(state, _guarded(scan_once))  # type: ignore[attr-defined]
+        return found
+
     decoder = json.JSONDecoder()
     decoder.parse_object = parse_object  # type: ignore[attr-defined]
-    # the C scanner ignores parse_object; the pure-Python one honours it
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    decoder.parse_array = parse_array  # type: ignore[attr-defined]
+    # the C scanner ignores these hooks; the pure-Python one honours them
+    decoder.scan_once = _guarded(json.scanner.py_make_scanner(decoder))  # type: ignore[attr-defined]
     try:
         data = decoder.decode(text)
+    except _TooManyDigits as error:
+        raise ImportFileError(f"line {error.lineno}, column {error.colno}: {error.msg}") from None
     except json.JSONDecodeError as error:
         raise ImportFileError(
             f"line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})"
@@ -87,6 +99,30 @@ def load_json(text: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ImportFileError("line 1: the file must hold one JSON object")
     return data
+
+
+class _TooManyDigits(json.JSONDecodeError):
+    """A whole number too long for Python to read (``sys.get_int_max_str_digits``)."""
+
+
+def _guarded(scan_once: Any) -> Any:
+    """``scan_once`` that names the place of a number too long to read.
+
+    ``int()`` refuses numbers of more than 4,300 digits (a guard against slow conversions)
+    with a bare ``ValueError`` that would say neither line nor column.
+    """
+
+    def scan(string: str, index: int) -> Any:
+        try:
+            return scan_once(string, index)
+        except json.JSONDecodeError:
+            raise
+        except ValueError:
+            limit = sys.get_int_max_str_digits()
+            message = f"a number with more than {limit} digits cannot be read"
+            raise _TooManyDigits(message, string, index) from None
+
+    return scan
 
 
 def decode_utf8(raw: bytes) -> str:
@@ -100,330 +136,25 @@ def decode_utf8(raw: bytes) -> str:
         ) from None
 
 
-# --- checking values ----------------------------------------------------------------------
+# --- checking records ---------------------------------------------------------------------
 
 
-Checker = Callable[[Any], Any]
-
-
-class Invalid(ValueError):
-    """One value is unusable; the message says what it should be."""
-
-
-def text(max_length: int, *, required: bool = False) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        if value is None:
-            if required:
-                raise Invalid("must not be empty")
-            return None
-        if not isinstance(value, str):
-            raise Invalid("must be text")
-        cleaned = without_control(unicodedata.normalize("NFC", value)).strip()
-        if required and not cleaned:
-            raise Invalid("must not be empty")
-        if len(cleaned) > max_length:
-            raise Invalid(f"is longer than {max_length} characters")
-        return cleaned
-
-    return check
-
-
-def long_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Invalid("must be text")
-    return without_control(unicodedata.normalize("NFC", value)).strip()
-
-
-def html(value: Any) -> str | None:
-    checked = long_text(value)
-    return None if checked is None else clean_html(checked)
-
-
-def slug(value: Any) -> str:
-    if not isinstance(value, str) or not is_slug(value):
-        raise Invalid("must be a slug: lower-case letters, digits and single hyphens, at most 80")
-    return value
-
-
-def optional_slug(value: Any) -> str | None:
-    return None if value is None else slug(value)
-
-
-def web_address(max_length: int) -> Callable[[Any], str | None]:
-    """An absolute http or https address of at most ``max_length`` characters."""
-
-    def check(value: Any) -> str | None:
-        checked = text(max_length)(value)
-        if not checked:
-            return None
-        if not is_http_url(checked):
-            raise Invalid("must be an absolute http or https address")
-        return checked
-
-    return check
-
-
-url = web_address(1000)
-short_url = web_address(500)  # an alliance's or partner's website and logo
-
-
-def email(value: Any) -> str | None:
-    checked = text(254)(value)
-    if not checked:
-        return None
-    if not _EMAIL.fullmatch(checked):
-        raise Invalid("is not an e-mail address")
-    return checked
-
-
-def color(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not is_hex_color(value):
-        raise Invalid("must be a colour like #c00000")
-    return value.lower()
-
-
-def ags(value: Any) -> str | None:
-    checked = text(8)(value)
-    if not checked:
-        return None
-    if not _AGS.fullmatch(checked):
-        raise Invalid("must be the 8-digit Amtlicher Gemeindeschlüssel")
-    return checked
-
-
-def date(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Invalid("not an ISO 8601 date (2020-10-07)")
-    try:
-        parsed = parse_date(value)
-    except ValueError:
-        raise Invalid("not an ISO 8601 date (2020-10-07)") from None
-    _plausible_year(parsed.year)
-    return parsed
-
-
-def datetime(value: Any) -> dt.datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Invalid("not an ISO 8601 date-time")
-    try:
-        parsed = parse_datetime(value)
-    except OutOfRange:
-        raise Invalid(f"must be in the years {YEARS[0]} to {YEARS[1]}") from None
-    except ValueError:
-        raise Invalid("not an ISO 8601 date-time") from None
-    _plausible_year(parsed.year)
-    return parsed
-
-
-# far enough for any record of an alliance; beyond, feeds and calendars cannot write the time
-YEARS = (1900, 9998)
-
-
-def _plausible_year(year: int) -> None:
-    if not YEARS[0] <= year <= YEARS[1]:
-        raise Invalid(f"must be in the years {YEARS[0]} to {YEARS[1]}")
-
-
-def required(checker: Checker) -> Checker:
-    """The same check, but null is not allowed."""
-
-    def check(value: Any) -> Any:
-        if value is None:
-            raise Invalid("must not be empty")
-        return checker(value)
-
-    return check
-
-
-def one_of(options: Iterable[str]) -> Checker:
-    allowed = tuple(options)
-
-    def check(value: Any) -> str | None:
-        if value is None:
-            return None
-        if value not in allowed:
-            raise Invalid("must be one of " + ", ".join(allowed))
-        return str(value)
-
-    return check
-
-
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def zone(value: Any) -> str | None:
-    """An IANA time zone such as ``Europe/Berlin``."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or value not in _zones():
-        raise Invalid("must be a time zone such as Europe/Berlin")
-    return value
-
-
-def boolean(value: Any) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    raise Invalid("must be true or false")
-
-
-def positive_int(low: int, high: int) -> Checker:
-    def check(value: Any) -> int | None:
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise Invalid(f"must be a whole number from {low} to {high}")
-        return value
-
-    return check
-
-
-def slug_list(value: Any) -> list[str] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list):
-        raise Invalid("must be a list of slugs")
-    return [slug(item) for item in value]
-
-
-def labels(value: Any) -> dict[str, str]:
-    if isinstance(value, str):
-        value = {"de": value}
-    if not isinstance(value, dict) or not isinstance(value.get("de"), str):
-        raise Invalid('must be {"de": "…", "en": "…"} with at least the German label')
-    german = text(200, required=True)(value["de"]) or ""
-    english = text(200)(value.get("en")) or german
-    return {"de": german, "en": english}
-
-
-# --- records ------------------------------------------------------------------------------
-
-
-# what each section accepts: key → checker; keys marked required must be there for a new record
+# what each section accepts: key → a function that checks one value (raising Invalid);
+# made from the record schemas, where each field is declared
 SCHEMAS: dict[str, dict[str, Checker]] = {
-    "alliances": {
-        "slug": slug,
-        "name": text(200, required=True),
-        "description": long_text,
-        "website": short_url,
-        "logo": short_url,
-        "color": color,
-        "contact_email": email,
-        "fields": lambda value: value,  # checked item by item in check_fields
-    },
-    "partners": {
-        "slug": slug,
-        "name": text(200, required=True),
-        "kind": required(one_of(PartnerKind)),
-        "place": text(200),
-        "region": text(200),
-        "ags": ags,
-        "website": short_url,
-        "logo": short_url,
-        "description": long_text,
-    },
-    "memberships": {
-        "alliance": slug,
-        "partner": slug,
-        "since": required(date),
-        "until": date,
-        "resolution": text(500),
-        "public": boolean,
-    },
-    "projects": {
-        "alliance": slug,
-        "slug": slug,
-        "title": text(300, required=True),
-        "summary": long_text,
-        "body": html,
-        "fields": slug_list,
-        "partner": optional_slug,
-        "place": text(200),
-        "region": text(200),
-        "link": url,
-        "image": url,
-        "video": url,
-        "status": required(one_of(PROJECT_STATUSES)),
-        "published": datetime,
-    },
-    "events": {
-        "alliance": slug,
-        "slug": slug,
-        "title": text(300, required=True),
-        "description": html,
-        "starts": required(datetime),
-        "ends": datetime,
-        "timezone": zone,
-        "location": text(300),
-        "online": url,
-        "partner": optional_slug,
-        "fields": slug_list,
-        "place": text(200),
-        "region": text(200),
-        "link": url,
-        "image": url,
-        "status": required(one_of(EVENT_STATUSES)),
-        "published": datetime,
-    },
-    "calls": {
-        "alliance": slug,
-        "slug": slug,
-        "title": text(200, required=True),
-        "tagline": text(300),
-        "text": long_text,
-        "button": text(100),
-        "link": url,
-        "starts": required(date),
-        "ends": date,
-        "background": color,
-        "foreground": color,
-    },
-    "sources": {
-        "alliance": slug,
-        "partner": optional_slug,
-        "url": url,
-        "kind": one_of(SourceKind),
-        "title": text(300),
-        "interval_minutes": positive_int(5, 7 * 24 * 60),
-        "active": boolean,
-    },
+    section: {name: field.check for name, field in record_fields(section).items()}
+    for section in SECTIONS
 }
-
 # keys that identify a record; they must always be present
-KEYS: dict[str, tuple[str, ...]] = {
-    "alliances": ("slug",),
-    "partners": ("slug",),
-    "memberships": ("alliance", "partner"),
-    "projects": ("alliance", "slug"),
-    "events": ("alliance", "slug"),
-    "calls": ("alliance", "slug"),
-    "sources": ("alliance", "kind", "url"),
-}
-
+KEYS: dict[str, tuple[str, ...]] = {section: keys(section) for section in SECTIONS}
 # further keys a record needs when it does not exist yet
-REQUIRED_NEW: dict[str, tuple[str, ...]] = {
-    "alliances": ("name",),
-    "partners": ("name", "kind"),
-    "memberships": ("since",),
-    "projects": ("title",),
-    "events": ("title", "starts"),
-    "calls": ("title",),
-    "sources": (),
-}
+REQUIRED_NEW: dict[str, tuple[str, ...]] = {section: required_new(section) for section in SECTIONS}
 
 
 @dataclass
 class Record:
-    """One checked record: the values that were given (absent keys are not in ``values``)."""
+    """One checked record: the values that were given, by model attribute (absent keys are
+    not in ``values``)."""
 
     section: str
     index: int
@@ -468,88 +199,26 @@ def check_record(section: str, index: int, raw: Any, problems: Problems) -> Reco
     where = f"{section}[{index}]"
     line = _line_of(raw)
     if not isinstance(raw, dict):
-        problems.add(where, "must be an object", line)
+        problems.add(where, Problem("object"), line)
         return None
-    schema = SCHEMAS[section]
-    values: dict[str, Any] = {}
-    failed: set[str] = set()
-    for name, value in raw.items():
-        checker = schema.get(name)
-        if checker is None:
-            problems.add(f"{where}.{name}", "unknown field", line)
-            failed.add(name)
-            continue
+    checked = check_import_record(section, raw)
+    for error in checked.errors:
+        place = f"{where}.{error.field}" if error.path else where
+        problems.add(place, error.problem, _line_at(raw, error.path) or line)
+    return None if checked.errors else Record(section, index, line, checked.values)
+
+
+def _line_at(raw: Any, path: tuple[str | int, ...]) -> int | None:
+    """The line of the innermost object on ``path`` (an action field's own line)."""
+    line = None
+    node = raw
+    for part in path:
         try:
-            values[name] = checker(value)
-        except Invalid as error:
-            problems.add(f"{where}.{name}", str(error), line)
-            failed.add(name)
-    for name in KEYS[section]:
-        if values.get(name) is None and name not in failed:
-            problems.add(f"{where}.{name}", "is required", line)
-            failed.add(name)
-    if section == "alliances" and "fields" in raw:
-        values["fields"] = check_fields(where, raw["fields"], problems, line)
-        if values["fields"] is None:
-            failed.add("fields")
-    if not _check_ranges(section, where, values, problems, line):
-        failed.add("range")
-    return None if failed else Record(section, index, line, values)
-
-
-def check_fields(
-    where: str, raw: Any, problems: Problems, line: int | None
-) -> list[dict[str, Any]] | None:
-    """Check an alliance's action fields: ``[{"slug": …, "label": {"de": …, "en": …}}]``."""
-    if not isinstance(raw, list):
-        problems.add(f"{where}.fields", "must be a list", line)
-        return None
-    fields: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for position, item in enumerate(raw):
-        place = f"{where}.fields[{position}]"
-        item_line = _line_of(item) or line
-        if not isinstance(item, dict):
-            problems.add(place, "must be an object", item_line)
-            return None
-        unknown = set(item) - {"slug", "label"}
-        if unknown:
-            problems.add(f"{place}.{sorted(unknown)[0]}", "unknown field", item_line)
-            return None
-        try:
-            field_slug = slug(item.get("slug"))
-        except Invalid as error:
-            problems.add(f"{place}.slug", str(error), item_line)
-            return None
-        try:
-            label = labels(item.get("label"))
-        except Invalid as error:
-            problems.add(f"{place}.label", str(error), item_line)
-            return None
-        if field_slug in seen:
-            problems.add(f"{place}.slug", f"{field_slug!r} appears twice", item_line)
-            return None
-        seen.add(field_slug)
-        fields.append({"slug": field_slug, "label": label, "position": position})
-    return fields
-
-
-def _check_ranges(
-    section: str, where: str, values: dict[str, Any], problems: Problems, line: int | None
-) -> bool:
-    pairs = {
-        "memberships": ("since", "until"),
-        "events": ("starts", "ends"),
-        "calls": ("starts", "ends"),
-    }
-    if section not in pairs:
-        return True
-    first, last = pairs[section]
-    start, end = values.get(first), values.get(last)
-    if start is not None and end is not None and end < start:
-        problems.add(f"{where}.{last}", f"is before {first}", line)
-        return False
-    return True
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        line = _line_of(node) or line
+    return line
 
 
 def _check_duplicates(records: list[Record], problems: Problems) -> None:
@@ -602,16 +271,9 @@ KIND_ALIASES: dict[str, str] = {
     "person": "person",
     "privatperson": "person",
 }
+# the longest cell read (the csv module's default limit): no column holds more
+MAX_CELL = 131_072
 _GERMAN_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
-
-
-def slugify(name: str) -> str:
-    """A slug from a German name: ``Stadtverwaltung Sehnde`` → ``stadtverwaltung-sehnde``."""
-    lowered = name.lower()
-    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        lowered = lowered.replace(umlaut, spelled)
-    ascii_only = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")[:80].strip("-")
 
 
 def read_partner_csv(raw: bytes, alliance: str | None = None) -> dict[str, Any]:
@@ -622,6 +284,10 @@ def read_partner_csv(raw: bytes, alliance: str | None = None) -> dict[str, Any]:
     the line and column.
     """
     content = decode_utf8(raw)
+    # the csv module's own limit fails a long cell without naming its column: lift it
+    # (for every reader of the process, which only ever makes it more lenient) and name
+    # the column of a cell that is too long below
+    csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
     lines = content.splitlines()
     if not lines or not lines[0].strip():
         raise ImportFileError("line 1: the file is empty; expected a header row")
@@ -635,12 +301,24 @@ def read_partner_csv(raw: bytes, alliance: str | None = None) -> dict[str, Any]:
     columns = _map_columns(header)
     if "name" not in columns:
         raise ImportFileError("line 1: no column 'name' (or 'Name', 'Bündnispartner')")
+    names = {position: key for key, position in columns.items()}
     problems = Problems()
     partners: list[dict[str, Any]] = []
     memberships: list[dict[str, Any]] = []
     try:
         for row in reader:
             if not any(cell.strip() for cell in row):
+                continue
+            too_long = [position for position, cell in enumerate(row) if len(cell) > MAX_CELL]
+            for position in too_long:
+                column = names.get(position)
+                if column is None:
+                    title = header[position].strip() if position < len(header) else ""
+                    column = f"column {title or position + 1!r}"
+                problems.add(
+                    column, f"the cell holds more than {MAX_CELL} characters", reader.line_num
+                )
+            if too_long:
                 continue
             _read_row(reader.line_num, row, columns, alliance, partners, memberships, problems)
     except csv.Error as error:

@@ -17,6 +17,8 @@ from typing import Any
 import bleach
 from bleach.html5lib_shim import Filter
 
+from .text import ELLIPSIS
+
 ALLOWED_TAGS = frozenset(
     {"p", "br", "em", "strong", "i", "b", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "a"}
 )
@@ -51,6 +53,10 @@ DROPPED_WITH_CONTENT = frozenset(
 )
 _ABSOLUTE_LINK = re.compile(r"^(https?://[^\s/]|mailto:\S)", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
+# a tag (quoted attribute values may hold ">"), or a run of text
+_TOKEN = re.compile(r"""<(?:"[^"]*"|'[^']*'|[^'">])*>|[^<]+|<""")
+# the white space before the last, unfinished word of a text
+_LAST_WORD = re.compile(r"\s+\S*\Z")
 
 
 class _DropContent(Filter):  # type: ignore[misc]  # html5lib's Filter has no types
@@ -131,3 +137,47 @@ def plain_text(fragment: str | None) -> str:
         return ""
     stripped = str(_cleaner("text").clean(fragment))
     return _WHITESPACE.sub(" ", html.unescape(stripped)).strip()
+
+
+def shorten_html(fragment: str, limit: int) -> str:
+    """Clean HTML of at most ``limit`` characters: cut between two words, outside any tag,
+    with "…"; the elements left open at the cut are closed.
+
+    ``fragment`` must be clean already (:func:`clean_html`); only the part that is kept is
+    cleaned again, so a long fragment costs no more than one of ``limit`` characters.
+    """
+    if len(fragment) <= limit:
+        return fragment
+    budget = limit - len(ELLIPSIS)
+    while budget > 0:
+        cut = _word_boundary(fragment, budget)
+        shortened = clean_html(fragment[:cut].rstrip() + ELLIPSIS)
+        if len(shortened) <= limit:
+            return shortened
+        # the end tags that close the open elements did not fit: cut that much earlier
+        budget -= len(shortened) - limit
+    return ""
+
+
+def _word_boundary(fragment: str, end: int) -> int:
+    """The last place at most ``end`` where the fragment may be cut: between two words and
+    outside any tag."""
+    boundary = 0
+    for token in _TOKEN.finditer(fragment, 0, end):
+        start, stop = token.span()
+        value = token.group()
+        if value.startswith("<"):
+            if len(value) == 1 or not value.endswith(">"):
+                return start  # a tag that the cut would split
+            boundary = stop
+        elif stop < end:
+            boundary = stop  # text that ends at the next tag
+        elif end == len(fragment) or fragment[end].isspace() or fragment[end] == "<":
+            return stop
+        else:
+            words = _LAST_WORD.search(value)
+            if words is not None:
+                return start + words.start()
+            # one word longer than all the room: cut inside it rather than leave nothing
+            return boundary or end
+    return boundary

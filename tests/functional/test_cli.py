@@ -105,6 +105,30 @@ def test_import_broken_json_and_missing_file(runner: FlaskCliRunner, tmp_path: P
     assert "cannot read" in missing.output
 
 
+def test_import_of_a_number_too_long_to_read_names_its_place(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    file = tmp_path / "zahl.json"
+    file.write_text(
+        '{\n  "sources": [\n    {"interval_minutes": ' + "9" * 100_000 + "}\n  ]\n}",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["import", str(file)])
+    assert result.exit_code == 1
+    assert "nothing was imported" in result.output
+    # a named problem from the command, not an exception that escaped it
+    assert isinstance(result.exception, SystemExit)
+    assert "line 3, column 26: a number with more than 4300 digits cannot be read" in result.output
+
+
+def test_import_partner_csv_with_a_cell_too_long(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    file = tmp_path / "partner.csv"
+    file.write_text("Name;Beschluss\nGemeinde Lengede;" + "x" * 131_073 + "\n", encoding="utf-8")
+    result = runner.invoke(args=["import", str(file), "--alliance", "niedersachsen-packt-an"])
+    assert result.exit_code == 1
+    assert "line 2: resolution: the cell holds more than 131072 characters" in result.output
+
+
 def test_import_partner_csv_into_an_alliance(
     runner: FlaskCliRunner, tmp_path: Path, session: Session
 ) -> None:

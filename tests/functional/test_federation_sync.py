@@ -157,6 +157,34 @@ def test_slugs_are_unique_in_the_alliance_and_stable(
     assert renamed["same-1"] == ("gleicher-titel-2", "Ein neuer Titel")
 
 
+def test_text_too_long_for_the_import_is_cut_not_refused(
+    demo: Session, runner: FlaskCliRunner, feeds: FeedServer
+) -> None:
+    body = "<p>" + "Ein langer Bericht. " * 3_000 + "</p>"
+    entries = [{"id": "lang", "title": "Langer Bericht", "content_html": body}]
+    feed = {"version": "https://jsonfeed.org/version/1.1", "items": entries}
+    feeds.serve("/lang.json", json.dumps(feed).encode(), JSON_FEED)
+    add_source(demo, feeds.url("/lang.json"))
+    assert "items: 1 new" in poll(runner)
+    (stored,) = items(demo)
+    assert 49_000 < len(stored.body) <= 50_000
+    # cut after a whole word, with the paragraph closed
+    assert stored.body.startswith("<p>Ein langer Bericht.") and stored.body.endswith("…</p>")
+    assert stored.body.removesuffix("…</p>").rsplit(" ", 1)[1] in {"Ein", "langer", "Bericht."}
+
+
+def test_no_federated_item_takes_the_reserved_slug(
+    demo: Session, runner: FlaskCliRunner, feeds: FeedServer
+) -> None:
+    entries = [{"id": "alle", "title": "All", "content_text": "x"}]
+    feed = {"version": "https://jsonfeed.org/version/1.1", "items": entries}
+    feeds.serve("/alle.json", json.dumps(feed).encode(), JSON_FEED)
+    add_source(demo, feeds.url("/alle.json"))
+    poll(runner)
+    # "all" means every alliance in addresses
+    assert [project.slug for project in items(demo)] == ["all-2"]
+
+
 def test_second_poll_of_an_unchanged_world_costs_only_304s_and_no_parsing(
     demo: Session, runner: FlaskCliRunner, feeds: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import json
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +18,10 @@ from widget_service.errors import ValidationError
 from widget_service.models import Event, Membership, Partner, Project, Source, Status
 from widget_service.operations import export_document, import_document
 from widget_service.timeutil import today
+
+# the demo's export on a fixed day, as the export wrote it before the record schema existed
+GOLDEN_EXPORT = Path(__file__).resolve().parents[1] / "golden" / "demo-export.json"
+REGENERATE = os.environ.get("WIDGETS_REGENERATE_GOLDEN") == "1"
 
 BASE: dict[str, Any] = {
     "alliances": [
@@ -247,3 +255,62 @@ def test_the_demo_loads_twice_without_duplicates(session: Session) -> None:
     assert count(session, Project) == 13
     assert count(session, Event) == 10
     assert count(session, Partner) == 16
+
+
+def test_the_export_of_the_demo_is_the_golden_file(session: Session) -> None:
+    import_document(session, demo_document(dt.date(2026, 1, 15)))
+    # as the export command writes it: the same bytes, keys in the same order
+    written = json.dumps(export_document(session), ensure_ascii=False, indent=2) + "\n"
+    if REGENERATE:
+        GOLDEN_EXPORT.write_text(written, encoding="utf-8")
+    assert written == GOLDEN_EXPORT.read_text(encoding="utf-8")
+
+
+def test_an_import_that_breaks_a_line_names_record_and_field(session: Session) -> None:
+    document = copy.deepcopy(BASE)
+    document["partners"][0]["name"] = "Landkreis\nPeine"
+    document["projects"][0]["title"] = "Sprachcafé\u2028Peine"
+    with pytest.raises(ValidationError) as caught:
+        import_document(session, document)
+    single = "must be a single line, without line breaks or control characters"
+    assert caught.value.problems == [
+        f"partners[0].name: {single}",
+        f"projects[0].title: {single}",
+    ]
+    assert count(session, Partner) == 0
+
+
+def test_the_reserved_slug_is_refused_on_import(session: Session) -> None:
+    document = copy.deepcopy(BASE)
+    document["alliances"][0]["slug"] = "all"
+    with pytest.raises(ValidationError) as caught:
+        import_document(session, document)
+    assert caught.value.problems == [
+        "alliances[0].slug: 'all' is reserved: in addresses it means every alliance"
+    ]
+
+
+def test_a_ten_megabyte_body_is_refused_and_stores_nothing(session: Session) -> None:
+    document = copy.deepcopy(BASE)
+    document["projects"][0]["body"] = "<p>" + "Wort " * 2_000_000 + "</p>"
+    with pytest.raises(ValidationError) as caught:
+        import_document(session, document)
+    assert caught.value.problems == [
+        "projects[0].body: is longer than 100000 characters even before its HTML is cleaned"
+    ]
+    assert count(session, Project) == 0
+
+
+def test_an_update_to_a_range_end_is_checked_against_the_stored_start(session: Session) -> None:
+    import_document(session, copy.deepcopy(BASE))
+    event = {
+        "alliance": "niedersachsen-packt-an",
+        "slug": "fachtag",
+        "title": "Fachtag",
+        "starts": "2026-12-03T18:00:00+01:00",
+    }
+    import_document(session, {"events": [event]})
+    change = {"alliance": event["alliance"], "slug": "fachtag", "ends": "2026-12-03T17:00:00+01:00"}
+    with pytest.raises(ValidationError) as caught:
+        import_document(session, {"events": [change]})
+    assert caught.value.problems == ["events[0].ends: is before starts"]

@@ -363,3 +363,122 @@ def test_event_times_stay_in_plausible_years(value: str, problem: str | None) ->
         assert problems == []
     else:
         assert problems == [f"events[0].starts: {problem}"]
+
+
+def test_a_line_break_in_a_name_is_named_with_its_line() -> None:
+    text = json.dumps(
+        {
+            "partners": [
+                {"slug": "sehnde", "name": "Stadt\nSehnde", "kind": "municipality"},
+                {
+                    "slug": "peine",
+                    "name": "Landkreis Peine",
+                    "kind": "district",
+                    "place": "Pei\x00ne",
+                },
+            ],
+            "memberships": [
+                {
+                    "alliance": "a",
+                    "partner": "peine",
+                    "since": "2020-10-07",
+                    "resolution": "a\u2028b",
+                }
+            ],
+        },
+        indent=2,
+    )
+    problems = Problems()
+    check_document(load_json(text), problems)
+    single = "must be a single line, without line breaks or control characters"
+    # each record's "{" stands a line above its first key
+    sehnde, peine, member = (
+        _line_of(needle, text) - 1
+        for needle in ('"slug": "sehnde"', '"slug": "peine"', '"alliance": "a"')
+    )
+    assert problems.items == [
+        f"line {sehnde}: partners[0].name: {single}",
+        f"line {peine}: partners[1].place: {single}",
+        f"line {member}: memberships[0].resolution: {single}",
+    ]
+
+
+def test_an_action_field_label_is_one_line() -> None:
+    problems = _problems(
+        {"alliances": [{"slug": "a", "name": "A", "fields": [{"slug": "x", "label": "X\nY"}]}]}
+    )
+    assert problems == [
+        "alliances[0].fields[0].label: "
+        "must be a single line, without line breaks or control characters"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("section", "record"),
+    [
+        ("alliances", {"slug": "all", "name": "Alle"}),
+        ("partners", {"slug": "all", "name": "Alle", "kind": "person"}),
+        ("projects", {"alliance": "a", "slug": "all", "title": "Alle"}),
+        ("events", {"alliance": "a", "slug": "all", "title": "Alle", "starts": "2026-12-03T18:00"}),
+        ("calls", {"alliance": "a", "slug": "all", "title": "Alle"}),
+    ],
+)
+def test_the_reserved_slug_is_refused(section: str, record: dict[str, object]) -> None:
+    assert _problems({section: [record]}) == [
+        f"{section}[0].slug: 'all' is reserved: in addresses it means every alliance"
+    ]
+
+
+def test_a_partner_list_cannot_make_the_reserved_slug() -> None:
+    document = read_partner_csv(b"Name;Art\nAll;Verein\n")
+    problems = Problems()
+    check_document(document, problems)
+    assert problems.items == [
+        "line 2: partners[0].slug: 'all' is reserved: in addresses it means every alliance"
+    ]
+
+
+def test_a_summary_of_ten_megabytes_is_refused() -> None:
+    project = {"alliance": "a", "slug": "p", "title": "T", "summary": "x" * 10_000_000}
+    assert _problems({"projects": [project]}) == [
+        "projects[0].summary: is longer than 1000 characters"
+    ]
+
+
+@pytest.mark.parametrize("digits", ["9" * 100_000, "-" + "1" * 5_000])
+def test_a_number_too_long_to_read_is_named_with_its_place(digits: str) -> None:
+    before = '    {"alliance": "a", "interval_minutes": '
+    text = '{\n  "sources": [\n' + before + digits + "}\n  ]\n}"
+    with pytest.raises(ImportFileError) as caught:
+        load_json(text)
+    column = len(before) + 1
+    assert str(caught.value) == (
+        f"line 3, column {column}: a number with more than 4300 digits cannot be read"
+    )
+
+
+def test_numbers_that_python_reads_still_load() -> None:
+    assert load_json('{"a": [1, 2.5, -3, 1e400, ' + "9" * 4300 + "]}")["a"][:3] == [1, 2.5, -3]
+
+
+def test_a_csv_cell_too_long_names_line_and_column() -> None:
+    huge = "x" * 131_073
+    with pytest.raises(ImportFileError) as caught:
+        read_partner_csv(f"Name;Ort;Notiz\nA;B;C\nD;{huge};E\nF;G;{huge}\n".encode())
+    assert str(caught.value).splitlines() == [
+        "line 3: place: the cell holds more than 131072 characters",
+        "line 4: column 'Notiz': the cell holds more than 131072 characters",
+    ]
+
+
+def test_a_csv_cell_of_the_longest_length_is_read() -> None:
+    name = "x" * 131_072
+    document = read_partner_csv(f"Name\n{name}\n".encode())
+    problems = Problems()
+    check_document(document, problems)
+    assert problems.items == ["line 2: partners[0].name: is longer than 200 characters"]
+
+
+def test_an_action_field_needs_its_slug() -> None:
+    problems = _problems({"alliances": [{"slug": "a", "name": "A", "fields": [{"label": "X"}]}]})
+    assert problems == ["alliances[0].fields[0].slug: is required"]

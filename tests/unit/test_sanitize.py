@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from widget_service.sanitize import clean_html, plain_text
+from widget_service.sanitize import clean_html, plain_text, shorten_html
 
 ATTACKS = [
     "<script>alert(1)</script>",
@@ -157,3 +157,34 @@ def test_random_tag_soup_is_idempotent_and_harmless() -> None:
         once = clean_html(soup)
         assert clean_html(once) == once, soup
         assert _is_harmless(once), soup
+
+
+def test_shorten_html_keeps_short_html_as_it_is() -> None:
+    fragment = clean_html("<p>Kurz und <b>gut</b>.</p>")
+    assert shorten_html(fragment, len(fragment)) == fragment
+
+
+NESTED = (
+    '<p>Eins zwei <a href="https://example.org/a b" title="x > y">drei vier</a> fünf</p>'
+    "<ul><li>sechs sieben</li><li>acht</li></ul>"
+)
+
+
+@pytest.mark.parametrize("limit", range(20, len(NESTED), 7))
+def test_shorten_html_cuts_between_words_and_closes_what_is_open(limit: int) -> None:
+    fragment = clean_html(NESTED)
+    assert fragment == NESTED
+    shortened = shorten_html(fragment, limit)
+    assert len(shortened) <= limit
+    assert shortened.endswith(("…", "…</p>", "…</a></p>", "…</li></ul>", "…</ul>"))
+    # well formed: cleaning it again changes nothing, and only whole words are kept
+    assert clean_html(shortened) == shortened
+    words = plain_text(shortened).removesuffix("…").split()
+    assert all(word in plain_text(fragment).split() for word in words)
+
+
+def test_shorten_html_cleans_only_what_it_keeps() -> None:
+    fragment = "<p>" + "Wort " * 100_000 + "</p>"
+    shortened = shorten_html(fragment, 1_000)
+    assert shortened.startswith("<p>Wort Wort") and shortened.endswith("Wort…</p>")
+    assert len(shortened) <= 1_000

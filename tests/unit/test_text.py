@@ -89,3 +89,32 @@ def test_fitting_keeps_a_value_whole_or_not_at_all() -> None:
     assert text.fitting('"abc"', 5) == '"abc"'
     assert text.fitting('"abcd"', 5) is None  # a cut ETag would never match again
     assert text.fitting(None, 5) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "limit", "expected"),
+    [
+        ("Sprachcafé im Rathaus", 30, "Sprachcafé im Rathaus"),
+        ("Sprachcafé im Rathaus", 21, "Sprachcafé im Rathaus"),
+        ("Sprachcafé im Rathaus", 20, "Sprachcafé im…"),
+        ("Sprachcafé im Rathaus", 14, "Sprachcafé im…"),
+        ("Sprachcafé im Rathaus", 13, "Sprachcafé…"),
+        # a word that fills all the room is cut inside
+        ("Donaudampfschifffahrt", 10, "Donaudamp…"),
+        ("Eins  zwei\n\ndrei", 12, "Eins  zwei…"),
+    ],
+)
+def test_shorten_cuts_between_words(value: str, limit: int, expected: str) -> None:
+    assert text.shorten(value, limit) == expected
+    assert len(text.shorten(value, limit)) <= limit
+
+
+def test_single_line() -> None:
+    assert text.is_single_line("Stadt Sehnde – Landkreis Peine")
+    for breaking in ("\n", "\r", "\t", "\x00", "\x85", "\u2028", "\u2029", "\x7f"):
+        assert not text.is_single_line(f"Stadt{breaking}Sehnde"), repr(breaking)
+
+
+def test_slugify_lives_with_the_other_text_helpers() -> None:
+    assert text.slugify("Gemeinde Lüneburger Heide – Süd") == "gemeinde-lueneburger-heide-sued"
+    assert len(text.slugify("Wort " * 40)) <= text.MAX_SLUG

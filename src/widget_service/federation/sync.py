@@ -14,6 +14,8 @@ Rules (docs/federation.md says them for the office):
 - Federated items are published (they passed their own office), keep their provenance
   (``via``, the original page, the original partner) and get a slug from their title,
   unique in the alliance and never changed afterwards.
+- Their text is held to the import's limits (``record_schema``): what is longer is cut at
+  a word boundary with "…", never refused, so one long item cannot fail its source.
 - Feeds are windows, not archives: an item that is missing from the feed although it is
   newer than the oldest item the feed still shows was removed there, and is archived
   here; an older one merely scrolled out of the window and stays. An archived item that
@@ -47,8 +49,8 @@ from ..models import (
     SourceKind,
     Status,
 )
-from ..records import slugify
-from ..text import fitting
+from ..record_schema import fit_values
+from ..text import RESERVED_SLUGS, fitting, slugify
 from ..timeutil import local, utcnow
 from .fetch import Fetched, Fetcher, FetchError
 from .parse import ParsedFeed, ParseError, RemoteItem, parse_feed
@@ -384,7 +386,9 @@ def _values(
             online=item.online,
             status=Status.CANCELLED if item.cancelled else Status.PUBLISHED,
         )
-    return values
+    # another site's text is cut to the import's limits, not refused: one long item must
+    # not fail its whole source
+    return fit_values("projects" if model is Project else "events", values)
 
 
 def _paragraph(text: str) -> str:
@@ -426,7 +430,8 @@ class _Slugs:
         self.session, self.model, self.alliance_id = session, model, alliance_id
         self.fallback = "projekt" if model is Project else "termin"
         bases = sorted({self._base(title) for title in titles})
-        self.taken: set[str] = set()
+        # a title such as "All" must not take a slug that addresses give a meaning
+        self.taken: set[str] = set(RESERVED_SLUGS)
         for start in range(0, len(bases), 500):
             chunk = bases[start : start + 500]
             self.taken.update(
