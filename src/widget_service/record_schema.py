@@ -44,6 +44,7 @@ from .models import (
     Partner,
     PartnerKind,
     Project,
+    ProjectKind,
     Source,
     SourceKind,
 )
@@ -734,6 +735,9 @@ class Memberships(RecordSchema):
     public = Boolean()
 
 
+EXTERNAL_ID = "The partner's own identifier: a repeated post with it updates the record."
+
+
 class Projects(RecordSchema):
     DESCRIPTION = "A project, initiative or success story of an alliance."
     MODEL = Project
@@ -749,9 +753,11 @@ class Projects(RecordSchema):
     region = Line(200)
     link = WebAddress(1000)
     image = WebAddress(1000, description="A JPEG, PNG, WebP or GIF picture.")
-    video = WebAddress(1000)
+    video = WebAddress(1000, description="A video of a story (YouTube, Vimeo, PeerTube …).")
+    kind = Choice(tuple(ProjectKind), null=False, description="A project or a story.")
     status = Choice(PROJECT_STATUSES, null=False)
     published = DateTime(attribute="published_at")
+    external_id = Line(200, description=EXTERNAL_ID)
 
 
 class Events(RecordSchema):
@@ -776,6 +782,7 @@ class Events(RecordSchema):
     image = WebAddress(1000)
     status = Choice(EVENT_STATUSES, null=False)
     published = DateTime(attribute="published_at")
+    external_id = Line(200, description=EXTERNAL_ID)
 
 
 class Calls(RecordSchema):
