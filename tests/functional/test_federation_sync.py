@@ -480,3 +480,60 @@ def test_sources_are_added_on_the_command_line_and_polled_only_when_due(
     assert "1 sources polled" in poll(runner, "--all")
     listing = runner.invoke(args=["sources", "list"]).output
     assert "partner stadt-sehnde" in listing and "ok; every 30 min" in listing
+
+
+def _daily_since(start: str, rule: str = "FREQ=DAILY") -> bytes:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//DE\r\nBEGIN:VEVENT\r\n"
+        f"UID:{start}-{rule}\r\nDTSTART:{start}\r\nRRULE:{rule}\r\nSUMMARY:Sprechstunde\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+
+def test_calendars_that_began_long_ago_are_read_within_the_deadline(
+    demo: Session, runner: FlaskCliRunner, feeds: FeedServer
+) -> None:
+    # daily since the year 1 and since 1900: read from the window, quickly, right
+    for path, start in (
+        ("/since-year-1.ics", "00010101T090000Z"),
+        ("/since-1900.ics", "19000101T090000Z"),
+    ):
+        feeds.serve(path, _daily_since(start), "text/calendar")
+        add_source(demo, feeds.url(path), "events")
+    poll(runner)
+    demo.expire_all()
+    assert [s.last_error for s in demo.scalars(select(Source))] == [None, None]
+    window_start = dt.datetime.now(dt.UTC) - calendars.OCCURRENCES_BEFORE
+    for source in demo.scalars(select(Source)):
+        starts = sorted(e.starts for e in items(demo, Event, source_id=source.id))
+        assert len(starts) == calendars.MAX_OCCURRENCES
+        assert (
+            window_start - dt.timedelta(days=1) < starts[0] <= window_start + dt.timedelta(days=1)
+        )
+        assert starts == [starts[0] + dt.timedelta(days=n) for n in range(len(starts))]
+        assert {(start.hour, start.minute) for start in starts} == {(9, 0)}
+
+    # COUNT counts from DTSTART: these must be walked from the year 1, which takes longer
+    # than the 1.5 s each source has for its download and reading together
+    counted = [f"/counted-{n}.ics" for n in range(3)]
+    for path in counted:
+        feeds.serve(
+            path,
+            _daily_since("00010101T090000Z", f"FREQ=DAILY;COUNT={3_000_000 + len(path)}"),
+            "text/calendar",
+        )
+        add_source(demo, feeds.url(path), "events")
+    began = time.monotonic()
+    result = runner.invoke(args=["sources", "poll", "--all"])
+    elapsed = time.monotonic() - began
+
+    assert result.exit_code == 0, result.output
+    assert "5 sources polled: 0 changed, 2 unchanged, 3 failed" in result.output
+    demo.expire_all()
+    errors = {s.url: s.last_error for s in demo.scalars(select(Source))}
+    for path in counted:
+        assert errors[feeds.url(path)] == (
+            "downloading and reading the source took longer than 1.5 s"
+        )
+    # generous, never reached by a run that keeps its deadlines; the unbounded walk took minutes
+    assert elapsed < 30

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
 
 from tests.federation_support import fixture_bytes
+from widget_service.federation import parse
 from widget_service.federation.parse import ParseError, parse_feed
 from widget_service.models import SourceKind
+from widget_service.timeutil import Deadline
 
 P, E = SourceKind.PROJECTS, SourceKind.EVENTS
 URL = "https://feeds.example/a/feed"
@@ -154,3 +157,69 @@ def test_a_guid_is_read_once_per_feed() -> None:
 def test_dates_without_offset_are_berlin_time_and_stored_as_utc() -> None:
     body = json_feed({"id": "a", "title": "t", "date_published": "2020-07-01T12:00:00"})
     assert read(body).items[0].published.isoformat() == "2020-07-01T10:00:00+00:00"
+
+
+# --- time: a read shares the deadline its download started ------------------------------------
+
+
+def _passed() -> Deadline:
+    return Deadline(1.5, time.monotonic() - 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("rss.xml", P), ("atom.xml", P), ("feed.json", P), ("events.ics", E)]
+)
+def test_a_read_past_its_deadline_fails_and_says_how_long_it_had(
+    name: str, kind: SourceKind
+) -> None:
+    with pytest.raises(
+        ParseError, match=r"downloading and reading the source took longer than 1.5 s"
+    ):
+        read(fixture_bytes(name), kind, deadline=_passed())
+
+
+def test_the_deadline_stops_feedparser_between_two_chunks_of_a_long_document(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    entries = "".join(
+        f"<item><title>T {n}</title><guid>g{n}</guid><description>{'Text ' * 200}</description>"
+        "</item>"
+        for n in range(100)
+    )
+    body = f"<?xml version='1.0'?><rss version='2.0'><channel>{entries}</channel></rss>".encode()
+    checks: list[bool] = []
+
+    class SecondCheck(Deadline):
+        def passed(self) -> bool:
+            checks.append(True)
+            return len(checks) > 1  # the first chunk is read, the second is not
+
+    def not_reached(*_: Any) -> None:
+        raise AssertionError("feedparser read the whole document")
+
+    monkeypatch.setattr(parse, "_feed_entry", not_reached)
+    with pytest.raises(ParseError, match="longer than 9 s"):
+        read(body, deadline=SecondCheck(9, 0))
+    assert len(checks) == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<rss version='2.0'><channel>{}</channel></rss>".format(
+            "".join(f"<item><guid>{n}</guid><title>t</title></item>" for n in range(11))
+        ).encode(),
+        "<feed xmlns='http://www.w3.org/2005/Atom'>{}</feed>".format(
+            "".join(f"<entry><id>{n}</id><title>t</title></entry>" for n in range(11))
+        ).encode(),
+    ],
+)
+def test_more_items_than_are_read_are_refused_before_feedparser_reads_them(
+    body: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def not_reached(*_: Any, **__: Any) -> None:
+        raise AssertionError("feedparser read the feed")
+
+    monkeypatch.setattr(parse.feedparser, "parse", not_reached)
+    with pytest.raises(ParseError, match="the feed has 11 items; at most 10"):
+        read(body, max_items=10)

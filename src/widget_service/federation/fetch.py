@@ -47,6 +47,8 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionError
 from urllib3.util.connection import create_connection
 
+from ..timeutil import Deadline
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 ALLOWED_SCHEMES = ("http", "https")
@@ -96,6 +98,8 @@ class Fetched:
     last_modified: str | None
     # the source answered 304: the body is the cached copy of what it sent before
     not_modified: bool
+    # the download's deadline, which reading the body shares (``parse_feed(deadline=…)``)
+    deadline: Deadline
 
 
 # --- the address guard --------------------------------------------------------------------
@@ -556,11 +560,12 @@ class Fetcher:
             if response.is_redirect:
                 current = urljoin(current, response.headers["Location"])
                 continue
-            return _result(current, response)
+            deadline = Deadline.within(self.settings.deadline, start=attempt.started)
+            return _result(current, response, deadline)
         raise FetchError(f"more than {self.settings.max_redirects} redirects")
 
 
-def _result(url: str, response: requests.Response) -> Fetched:
+def _result(url: str, response: requests.Response, deadline: Deadline) -> Fetched:
     from_cache = bool(getattr(response, "from_cache", False))
     status = response.status_code
     if not from_cache and not 200 <= status < 300 and status != 304:
@@ -575,6 +580,7 @@ def _result(url: str, response: requests.Response) -> Fetched:
         etag=headers.get("ETag"),
         last_modified=headers.get("Last-Modified"),
         not_modified=from_cache or status == 304,
+        deadline=deadline,
     )
 
 
