@@ -64,6 +64,30 @@ def test_hostile_and_broken_documents_fail_with_a_clear_message(name: str, messa
         (json_feed({"id": "a"}), "neither a title nor any text"),
         (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", "for projects"),
         (b"/etc/passwd", "neither a feed"),
+        (
+            b'<?xml version="1.0" encoding="Shift_JIS"?><rss version="2.0"><channel/></rss>',
+            r"^the feed declares the encoding Shift_JIS, which is not supported \(UTF-8 is\)$",
+        ),
+        (
+            b"<?xml version='1.0' encoding='utf-7'?><rss version='2.0'><channel/></rss>",
+            "^the feed declares the encoding utf-7, which is not supported",
+        ),
+        (
+            b'<?xml version="1.0" encoding="x-klingon"?><rss version="2.0"><channel/></rss>',
+            "^the feed declares the encoding x-klingon, which is not known$",
+        ),
+        (
+            b'{"version": "https://jsonfeed.org/version/1.1", "items": [], "n": '
+            + b"7" * 100_000
+            + b"}",
+            "^a number in the JSON Feed is too long$",
+        ),
+        (
+            b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": '
+            + b"1" * 5000
+            + b', "title": "t"}]}',
+            "^a number in the JSON Feed is too long$",
+        ),
     ],
 )
 def test_what_is_not_a_readable_feed_is_an_error(body: bytes, message: str) -> None:

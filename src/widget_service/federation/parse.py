@@ -20,6 +20,7 @@ repeating events; a feed with more items than are read is refused before they ar
 from __future__ import annotations
 
 import calendar
+import codecs
 import datetime as dt
 import html
 import io
@@ -66,6 +67,9 @@ RAW_HTML, RAW_TEXT = 200_000, 20_000
 TITLE, PLACE, VIA, LOCATION, GUID, URL, NAME = 300, 200, 300, 300, 500, 1000, 200
 
 _SPACES = re.compile(r"\s+")
+_DECLARED_ENCODING = re.compile(
+    rb"""\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']"""
+)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -328,6 +332,8 @@ def _xml_feed(body: bytes, url: str, kind: SourceKind, max_items: int) -> Parsed
         raise ParseError(f"the feed is refused: {error}") from None
     except defusedxml.ElementTree.ParseError as error:
         raise ParseError(f"the feed is not well-formed XML: {error}") from None
+    except (ValueError, LookupError):  # expat's answer to an encoding it cannot read
+        raise ParseError(_encoding_problem(body)) from None
     if root.tag == ATOM:
         format_ = "atom"
     elif root.tag == "rss" or root.tag == RDF:
@@ -353,6 +359,18 @@ def _xml_feed(body: bytes, url: str, kind: SourceKind, max_items: int) -> Parsed
         _in_time()
         items.append(_feed_entry(entry, number, url, kind))
     return ParsedFeed(format_, title, _unique(items))
+
+
+def _encoding_problem(body: bytes) -> str:
+    declared = _DECLARED_ENCODING.match(body)
+    if declared is None:
+        return "the feed's character encoding cannot be read"
+    name = declared.group(1).decode("ascii")
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return f"the feed declares the encoding {name}, which is not known"
+    return f"the feed declares the encoding {name}, which is not supported (UTF-8 is)"
 
 
 def _entry_date(entry: Mapping[str, Any], name: str, where: str) -> dt.datetime | None:
@@ -437,6 +455,10 @@ def _json_feed(body: bytes, url: str, kind: SourceKind, max_items: int) -> Parse
         raise ParseError(f"the JSON Feed is not valid JSON: {error}") from None
     except RecursionError:
         raise ParseError("the JSON Feed is nested too deeply") from None
+    except ValueError as error:  # Python reads at most 4,300 digits of a whole number
+        if "digits" in str(error):
+            raise ParseError("a number in the JSON Feed is too long") from None
+        raise ParseError(f"the JSON Feed cannot be read: {error}") from None
     if not isinstance(document, dict) or not str(document.get("version", "")).startswith(
         JSON_FEED_VERSION
     ):
