@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from widget_service import content, create_app, db
+from widget_service import content, create_app, db, signing
 from widget_service.badges import BANNER_SIZES
 from widget_service.models import Channel
 from widget_service.operations import import_document
@@ -273,3 +273,15 @@ def test_verify_page_in_english_and_for_a_withdrawn_membership(
     withdrawn["since"] = "2021-02-01"
     import_document(session, {"memberships": [withdrawn]}, Channel.OFFICE)
     assert client.get(f"/verify/{match.group(1)}").status_code == 404
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize("identifier", [2**31, 2**63, 10**30])
+def test_a_signed_token_for_an_id_beyond_any_table_is_the_not_found_page(
+    client: FlaskClient, config: dict[str, Any], identifier: int
+) -> None:
+    token = signing.badge_token(signing.Keys.from_config(config), identifier)
+    response = client.get(f"/verify/{token}")
+    assert response.status_code == 404
+    assert "text/html" in response.content_type
+    assert "nicht gefunden" in response.get_data(as_text=True).lower()
