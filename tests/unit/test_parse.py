@@ -247,3 +247,11 @@ def test_more_items_than_are_read_are_refused_before_feedparser_reads_them(
     monkeypatch.setattr(parse.feedparser, "parse", not_reached)
     with pytest.raises(ParseError, match="the feed has 11 items; at most 10"):
         read(body, max_items=10)
+
+
+def test_only_so_much_of_one_field_is_cleaned() -> None:
+    long_html = "<p>" + "Wort " * 100_000 + "</p>"  # 500,000 characters
+    item = read(json_feed({"id": "a", "title": "T " * 50_000, "content_html": long_html})).items[0]
+    assert item.body.startswith("<p>Wort Wort") and item.body.endswith("</p>")
+    assert len(item.body) <= parse.RAW_HTML + len("</p>")
+    assert len(item.title) <= parse.TITLE

@@ -61,7 +61,7 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/"
 DEFAULT_ZONE = "Europe/Berlin"
 SUMMARY_LENGTH = 500
 # what is read of one remote field before it is cleaned: sanitising costs time in
-# proportion, and more than this never fits what is stored (50,000 characters of HTML)
+# proportion to the length, and an item's text is shorter than this by far
 RAW_HTML, RAW_TEXT = 200_000, 20_000
 # what the columns hold (models.py)
 TITLE, PLACE, VIA, LOCATION, GUID, URL, NAME = 300, 200, 300, 300, 500, 1000, 200
