@@ -9,7 +9,8 @@ keeps its ETag.
 
 Reading: :func:`read_calendar_events` turns a remote ``.ics`` body (bytes, never a URL)
 into plain :class:`RemoteEvent` records for federation; a repeating event (RRULE, RDATE)
-becomes its occurrences around the time of reading, through recurring-ical-events.
+becomes its occurrences around the time of reading, through recurring-ical-events, within
+a time budget and the caller's deadline.
 
 Times are written in the event's own zone (``DTSTART;TZID=Europe/Berlin:…``) with a
 VTIMEZONE for each zone used, so a calendar shows 18:00 as 18:00 on either side of a
@@ -18,9 +19,14 @@ daylight-saving change.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import itertools
+import math
+import re
 import time
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,8 +38,12 @@ from icalendar import (
     Timezone,
     TimezoneDaylight,
     TimezoneStandard,
+    vDDDTypes,
     vDuration,
 )
+from recurring_ical_events import ComponentsWithName, Series
+
+from .timeutil import Deadline
 
 PRODID = "-//Alliance widget service//widget-service//DE"
 MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -220,9 +230,16 @@ class RemoteCalendar:
 # A repeating event becomes its occurrences from a month ago to a year ahead (and its
 # next one, if that is later), at most MAX_OCCURRENCES of each series. Only the rules
 # civic calendars use are expanded: an odd rule that never matches makes dateutil search
-# up to the year 9999, so finer frequencies and other parts are read as their first
-# date, and all series of one calendar share a time budget, after which the rest are
-# read as their first date too.
+# up to the year 9999, so finer frequencies and other parts are read as their first date.
+#
+# Time is bounded three ways, because a body of 150 bytes can ask for years of work:
+# - a rule without COUNT is expanded from its last period well before the window, found
+#   by arithmetic, not from DTSTART (a daily rule since the year 1 is 740,000 days long);
+# - all series of one calendar share a time budget, looked at for every date dateutil
+#   makes; the series it interrupts, and those after it, are read as their first date;
+# - the caller's deadline (a source's, shared with its download) bounds the whole read.
+# What is left unbounded is dateutil's search between two dates of a rule that seldom or
+# never matches (BYSETPOS, a BYMONTHDAY some months lack): about a second, once.
 OCCURRENCES_BEFORE = dt.timedelta(days=30)
 OCCURRENCES_AFTER = dt.timedelta(days=365)
 MAX_OCCURRENCES = 100
@@ -234,6 +251,11 @@ EXPANDED_RULES = {
     "MONTHLY": _COMMON_PARTS | {"BYMONTHDAY", "BYSETPOS"},
     "YEARLY": _COMMON_PARTS | {"BYMONTH", "BYMONTHDAY", "BYSETPOS"},
 }
+_VEVENT = re.compile(r"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
+_CHANGE = re.compile(r"^RECURRENCE-ID[;:]", re.IGNORECASE | re.MULTILINE)
+# one period of each frequency, in days or in months
+_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
+_PERIOD_MONTHS = {"MONTHLY": 1, "YEARLY": 12}
 
 
 def read_calendar_events(
@@ -242,6 +264,7 @@ def read_calendar_events(
     *,
     now: dt.datetime | None = None,
     limit: int | None = None,
+    deadline: Deadline | None = None,
 ) -> RemoteCalendar:
     """The events of one VCALENDAR; raise :class:`CalendarError` for anything unreadable.
 
@@ -249,12 +272,17 @@ def read_calendar_events(
     becomes one event per occurrence in the window around ``now`` (UID
     ``<uid>/<original start>``), changed occurrences (RECURRENCE-ID) as changed and
     removed ones (EXDATE) left out; a rule that is not expanded gives its first date.
-    More than ``limit`` events is an error.
+    More than ``limit`` events is an error. Once ``deadline`` has passed, reading stops
+    with :class:`~widget_service.timeutil.DeadlinePassed`.
     """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise CalendarError(f"the calendar is not valid UTF-8 (byte {error.start})") from None
+    # counted before the whole file is parsed, which costs time in proportion: a series
+    # is one VEVENT, and its changed occurrences (RECURRENCE-ID) are more
+    if limit is not None and len(_VEVENT.findall(text)) - len(_CHANGE.findall(text)) > limit:
+        raise CalendarError(f"the calendar holds more than {limit} events")
     try:
         calendar = Calendar.from_ical(text)
     except (ValueError, KeyError, IndexError) as error:
@@ -271,21 +299,29 @@ def read_calendar_events(
             changed.setdefault(_uid(component), []).append(component)
         else:
             series.append(component)
-    deadline = time.perf_counter() + EXPANSION_SECONDS
+    budget = time.monotonic() + EXPANSION_SECONDS
+    if deadline is not None:
+        budget = min(budget, deadline.at)
     events: list[RemoteEvent] = []
     expanded = False
-    for component in series:
-        first = _event(component, zone)
-        occurrences = None
-        if _expandable(component) and time.perf_counter() < deadline:
-            occurrences = _occurrences(component, changed.get(first.uid, []), zone, window)
-        if occurrences is None:
-            events.append(first)
-        else:
-            events.extend(occurrences)
-            expanded = True
-        if limit is not None and len(events) > limit:
-            raise CalendarError(f"the calendar holds more than {limit} events")
+    token = _BUDGET.set(budget)
+    try:
+        for component in series:
+            if deadline is not None:
+                deadline.check()
+            first = _event(component, zone)
+            occurrences = None
+            if _expandable(component) and time.monotonic() < budget:
+                occurrences = _occurrences(component, changed.get(first.uid, []), zone, window)
+            if occurrences is None:
+                events.append(first)
+            else:
+                events.extend(occurrences)
+                expanded = True
+            if limit is not None and len(events) > limit:
+                raise CalendarError(f"the calendar holds more than {limit} events")
+    finally:
+        _BUDGET.reset(token)
     return RemoteCalendar(events, window[0] if expanded else None)
 
 
@@ -297,37 +333,194 @@ def _expandable(component: Any) -> bool:
     """True for a repeating event whose every rule is one of :data:`EXPANDED_RULES`."""
     if component.get("RRULE") is None and component.get("RDATE") is None:
         return False
-    rules = component.get("RRULE") or []
-    for rule in rules if isinstance(rules, list) else [rules]:
-        frequency = (rule.get("FREQ") or [""])[0]
-        allowed = EXPANDED_RULES.get(str(frequency).upper())
+    for rule in _rules(component):
+        frequency = str((rule.get("FREQ") or [""])[0]).upper()
+        allowed = EXPANDED_RULES.get(frequency)
         if allowed is None or not set(rule) <= allowed:
             return False
+        if frequency == "DAILY" and not _some_day_matches(component, rule):
+            return False
     return True
+
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _some_day_matches(component: Any, rule: Any) -> bool:
+    """False for a daily rule whose BYDAY never meets its days: every 7th day from a
+    Tuesday, on Mondays. dateutil would search for a match up to the year 9999."""
+    interval = (rule.get("INTERVAL") or [1])[0]
+    if "BYDAY" not in rule or not isinstance(interval, int) or interval % 7 != 0:
+        return True
+    start = component.decoded("DTSTART") if component.get("DTSTART") is not None else None
+    if not isinstance(start, dt.date):
+        return True
+    return _WEEKDAYS[start.weekday()] in {str(day)[-2:].upper() for day in rule["BYDAY"]}
+
+
+def _rules(component: Any) -> list[Any]:
+    rules = component.get("RRULE") or []
+    return rules if isinstance(rules, list) else [rules]
 
 
 def _occurrences(
     master: Any, changes: list[Any], zone: ZoneInfo, window: tuple[dt.datetime, dt.datetime]
 ) -> list[RemoteEvent] | None:
-    """The series' occurrences in the window, or ``None`` when its rule cannot be read."""
-    one = Calendar()
-    for component in (master, *changes):
-        one.add_component(component)
-    found: list[RemoteEvent] = []
+    """The series' occurrences in the window, or ``None`` when its rule cannot be read (or
+    the time budget ran out while it was read)."""
     try:
-        for occurrence in recurring_ical_events.of(one).after(window[0]):
-            if len(found) == MAX_OCCURRENCES:
-                break
+        one = Calendar()
+        for component in (_near(master, window[0], zone), *changes):
+            one.add_component(component)
+        query = recurring_ical_events.of(
+            one, components=[ComponentsWithName("VEVENT", series=_BoundedSeries)]
+        )
+        # one walk through the window; only a series with nothing in it looks further
+        occurrences = query.between(*window) or list(itertools.islice(query.after(window[1]), 1))
+        found = []
+        for occurrence in occurrences:
             event = _event(occurrence, zone)
-            if event.starts > window[1] and found:
-                break  # beyond the window; but a series always shows its next date
             original = occurrence.decoded("RECURRENCE-ID", None) or occurrence.decoded("DTSTART")
             found.append(replace(event, uid=f"{event.uid}/{_instant(original)}"))
     except CalendarError:
         raise
+    except _OutOfTime:
+        return None
     except (ValueError, TypeError, KeyError, OverflowError, recurring_ical_events.InvalidCalendar):
         return None  # a rule the library cannot follow: the series is read as its first date
-    return found
+    found.sort(key=lambda event: event.starts)
+    return found[:MAX_OCCURRENCES]
+
+
+# --- expanding within the budget, from near the window ----------------------------------------
+
+# the moment (time.monotonic()) the expansion of the calendar being read must stop
+_BUDGET: ContextVar[float] = ContextVar("widget_service_expansion_budget", default=math.inf)
+
+
+class _OutOfTime(Exception):
+    """The expansion budget ran out in the middle of a series."""
+
+
+class _BoundedRule:
+    """A dateutil rule whose ``between`` stops when the expansion budget is spent.
+
+    recurring-ical-events asks each rule for its dates between two moments, and dateutil
+    answers by walking from DTSTART with no limit but the year 9999. This walks the same
+    dates (lazily, through dateutil's cache) and looks at the clock at each one.
+    """
+
+    def __init__(self, rule: Any) -> None:
+        self._rule = rule
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._rule, name)
+
+    def between(self, after: Any, before: Any, inc: bool = False) -> list[Any]:
+        """The dates from ``after`` to ``before`` (both included with ``inc``), in order."""
+        budget = _BUDGET.get()
+        if time.monotonic() > budget:
+            raise _OutOfTime
+        found = []
+        for moment in self._rule:
+            if time.monotonic() > budget:
+                raise _OutOfTime
+            if moment > before or (moment == before and not inc):
+                break
+            if moment > after or (moment == after and inc):
+                found.append(moment)
+        return found
+
+
+class _BoundedRules(Series.RecurrenceRules):  # type: ignore[misc]  # the library has no types
+    def create_rule_with_start(self, rule_string: str) -> Any:
+        return _BoundedRule(super().create_rule_with_start(rule_string))
+
+
+class _BoundedSeries(Series):  # type: ignore[misc]  # the library has no types
+    RecurrenceRules = _BoundedRules
+
+
+def _near(master: Any, window_start: dt.datetime, zone: ZoneInfo) -> Any:
+    """The series, its DTSTART moved forward by whole periods to well before the window.
+
+    Only for one rule without COUNT (which counts from DTSTART): moving by whole periods
+    of the rule's FREQ and INTERVAL keeps every later date and every default taken from
+    DTSTART (its weekday, day of month, month). The new DTSTART ends at least a period
+    before the window, so that it is never shown, even where the rule does not match it.
+    """
+    rules = _rules(master)
+    if len(rules) != 1 or "COUNT" in rules[0] or master.get("DTSTART") is None:
+        return master
+    frequency = str((rules[0].get("FREQ") or [""])[0]).upper()
+    interval = (rules[0].get("INTERVAL") or [1])[0]
+    if not isinstance(interval, int) or interval < 1:
+        return master
+    start = master.decoded("DTSTART")
+    end = master.decoded("DTEND") if master.get("DTEND") is not None else None
+    try:
+        base = _wall_clock(start, start, zone)
+        duration = _wall_clock(end, start, zone) - base if end is not None else dt.timedelta(0)
+        if master.get("DURATION") is not None:
+            duration = master.decoded("DURATION")
+        days = _PERIOD_DAYS.get(frequency, 31 * _PERIOD_MONTHS.get(frequency, 0))
+        goal = _wall_clock(window_start, start, zone) - duration - dt.timedelta(days * interval)
+        moved = _moved(base, goal, frequency, interval)
+    except (TypeError, ValueError, OverflowError):
+        return master  # a start or length out of the ordinary: expanded from DTSTART
+    if moved is None or duration < dt.timedelta(0):
+        return master
+    shift = moved - base
+    near = copy.copy(master)
+    near["DTSTART"] = _shifted_property(master["DTSTART"], shift)
+    if end is not None:
+        near["DTEND"] = _shifted_property(master["DTEND"], shift)
+    return near
+
+
+def _wall_clock(value: Any, start: Any, zone: ZoneInfo) -> dt.datetime:
+    """``value`` as a naive wall-clock time in the frame of the series' DTSTART ``start``."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return value
+        aware = isinstance(start, dt.datetime) and start.tzinfo is not None
+        return value.astimezone(start.tzinfo if aware else zone).replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    raise TypeError("not a date or time")
+
+
+def _moved(
+    base: dt.datetime, goal: dt.datetime, frequency: str, interval: int
+) -> dt.datetime | None:
+    """The last start ``base`` moved by whole periods that is not after ``goal``, if later."""
+    if frequency in _PERIOD_DAYS:
+        step = _PERIOD_DAYS[frequency] * interval
+        periods = (goal - base).days // step
+        return base + dt.timedelta(days=periods * step) if periods > 0 else None
+    if frequency not in _PERIOD_MONTHS:
+        return None
+    step = _PERIOD_MONTHS[frequency] * interval
+    periods = ((goal.year - base.year) * 12 + goal.month - base.month) // step
+    # a day some months lack (the 31st, 29 February): the period before that has it
+    for count in range(periods, max(periods - 12, 0), -1):
+        month = base.month - 1 + count * step
+        try:
+            moved = base.replace(year=base.year + month // 12, month=month % 12 + 1)
+        except ValueError:
+            continue
+        if moved <= goal:
+            return moved
+    return None
+
+
+def _shifted_property(prop: Any, shift: dt.timedelta) -> Any:
+    """A DTSTART or DTEND property moved by ``shift`` (wall-clock), its parameters kept."""
+    value = prop.dt
+    moved = value + shift if isinstance(value, dt.datetime) else value + dt.timedelta(shift.days)
+    shifted = vDDDTypes(moved)
+    shifted.params.update(prop.params)
+    return shifted
 
 
 def _instant(value: Any) -> str:

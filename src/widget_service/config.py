@@ -34,7 +34,7 @@ DEFAULTS: dict[str, Any] = {
     # federation: limits for fetching a source (docs/operations.md)
     "FETCH_CONNECT_TIMEOUT": 5.0,  # seconds to connect
     "FETCH_READ_TIMEOUT": 15.0,  # seconds the source may stay silent
-    "FETCH_DEADLINE": 60.0,  # seconds for the whole download, however it trickles
+    "FETCH_DEADLINE": 60.0,  # seconds for the whole download, however it trickles, and reading it
     "FETCH_MAX_BYTES": 5 * 1024 * 1024,  # body size after decompression
     "FETCH_MAX_REDIRECTS": 5,
     "FETCH_MAX_ITEMS": 1000,  # items read from one source

@@ -18,14 +18,21 @@ with a strict parser):
   moment, and entries are prepended by default: both are always set explicitly.
 - RSS ``<author>`` must be an e-mail address, which partners do not publish: the
   partner's name goes into ``dc:creator`` instead.
+
+Texts are plain (titles, summaries, the channel's description) and HTML is marked as
+such (``content_html``). Where RSS has only an HTML field, the channel's and each item's
+``<description>``, plain text is escaped as HTML before feedgen escapes it as XML, so a
+summary ``<b>`` is read as the characters ``<b>``, never as markup; Atom's text
+constructs and JSON Feed's ``summary`` carry it as it is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import mimetypes
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -156,12 +163,22 @@ def render(fmt: str, channel: Channel, entries: Sequence[Entry]) -> bytes:
 
 def rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
     """An RSS 2.0 document."""
-    return bytes(_generator(channel, entries).rss_str(pretty=True))
+    return bytes(_generator(channel, entries, _as_html).rss_str(pretty=True))
 
 
 def atom(channel: Channel, entries: Sequence[Entry]) -> bytes:
     """An Atom 1.0 document."""
-    return bytes(_generator(channel, entries).atom_str(pretty=True))
+    return bytes(_generator(channel, entries, _as_text).atom_str(pretty=True))
+
+
+def _as_html(text: str) -> str:
+    """Plain text for a field that readers take as HTML (RSS ``<description>``)."""
+    return html.escape(text, quote=False)
+
+
+def _as_text(text: str) -> str:
+    """Plain text for a text field (Atom ``<subtitle>``, ``<summary>``)."""
+    return text
 
 
 def json_feed(channel: Channel, entries: Sequence[Entry]) -> bytes:
@@ -215,13 +232,17 @@ def _json_item(entry: Entry) -> dict[str, Any]:
 # --- feedgen --------------------------------------------------------------------------------
 
 
-def _generator(channel: Channel, entries: Sequence[Entry]) -> FeedGenerator:
+def _generator(
+    channel: Channel, entries: Sequence[Entry], description: Callable[[str], str]
+) -> FeedGenerator:
+    """feedgen's generator; ``description`` makes plain text fit the format's summary field."""
     generator = FeedGenerator()
     generator.register_extension("extras", _ChannelExtras, _EntryExtras)
     generator.extras.setup(channel, entries)
     generator.id(channel.id)
     generator.title(channel.title)
-    generator.subtitle(channel.subtitle)
+    # Atom's <subtitle> (text) or RSS's channel <description> (HTML)
+    generator.subtitle(description(channel.subtitle))
     generator.language(channel.language)
     generator.updated(channel.updated)
     generator.author(name=channel.author.name, uri=channel.author.url)
@@ -237,7 +258,7 @@ def _generator(channel: Channel, entries: Sequence[Entry]) -> FeedGenerator:
     # last, because feedgen makes the last link added the RSS channel's <link> (issue 143)
     generator.link(href=channel.alternate_url, rel="alternate", type="text/html")
     for entry in entries:
-        _add_entry(generator, entry)
+        _add_entry(generator, entry, description)
     return generator
 
 
@@ -249,7 +270,7 @@ def _own_type(url: str) -> str | None:
     return None
 
 
-def _add_entry(generator: FeedGenerator, entry: Entry) -> None:
+def _add_entry(generator: FeedGenerator, entry: Entry, description: Callable[[str], str]) -> None:
     item: FeedEntry = generator.add_entry(order="append")
     item.extras.entry = entry
     item.guid(entry.guid, permalink=False)
@@ -262,7 +283,8 @@ def _add_entry(generator: FeedGenerator, entry: Entry) -> None:
         )
     item.content(entry.content_html, type="html")
     if entry.summary:
-        item.summary(entry.summary)
+        # Atom's <summary> (text) or RSS's <description> (HTML)
+        item.summary(description(entry.summary))
     item.published(entry.published)
     item.updated(entry.updated)
     if entry.author:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -53,3 +55,34 @@ def parse_date(value: str) -> dt.date:
     if len(text) != 10:
         raise ValueError(value)
     return dt.date.fromisoformat(text)
+
+
+class DeadlinePassed(Exception):
+    """Work that had to be done by a :class:`Deadline` was not."""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A moment on the monotonic clock by which some work must be done.
+
+    ``seconds`` is the time that was granted, for messages; ``at`` the moment itself
+    (``time.monotonic()``), so that several steps of one piece of work (a source's
+    download, parsing and expansion) share one limit.
+    """
+
+    seconds: float
+    at: float
+
+    @classmethod
+    def within(cls, seconds: float, start: float | None = None) -> Deadline:
+        """The deadline ``seconds`` after ``start`` (a ``time.monotonic()`` value; now if None)."""
+        return cls(seconds, (time.monotonic() if start is None else start) + seconds)
+
+    def passed(self) -> bool:
+        """True once the moment has come."""
+        return time.monotonic() >= self.at
+
+    def check(self) -> None:
+        """Raise :class:`DeadlinePassed` once the moment has come."""
+        if self.passed():
+            raise DeadlinePassed(f"not done within {self.seconds:g} s")

@@ -11,11 +11,16 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from . import content, signing
+from .errors import NotFound
 from .http import external_url
 from .models import Membership
 from .signing import InvalidToken
 
 __all__ = ["InvalidToken", "verification_token", "verification_url", "verified_membership"]
+
+# ids are 32-bit integers in PostgreSQL: a larger number, however well signed, names no
+# membership, and the database would refuse to compare it rather than find nothing
+MAX_ID = 2**31 - 1
 
 
 def keys() -> signing.Keys:
@@ -39,4 +44,7 @@ def verified_membership(session: Session, token: str) -> Membership:
     Raises :class:`InvalidToken` for a token that cannot be trusted and
     :class:`~widget_service.errors.NotFound` when its membership is gone or not public.
     """
-    return content.membership_by_id(session, signing.badge_membership_id(keys(), token))
+    identifier = signing.badge_membership_id(keys(), token)
+    if identifier > MAX_ID:
+        raise NotFound("membership", str(identifier))
+    return content.membership_by_id(session, identifier)

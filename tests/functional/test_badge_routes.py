@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -15,7 +16,7 @@ from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from widget_service import content, create_app, db
+from widget_service import content, create_app, db, signing
 from widget_service.badges import BANNER_SIZES
 from widget_service.models import Channel
 from widget_service.operations import import_document
@@ -273,3 +274,68 @@ def test_verify_page_in_english_and_for_a_withdrawn_membership(
     withdrawn["since"] = "2021-02-01"
     import_document(session, {"memberships": [withdrawn]}, Channel.OFFICE)
     assert client.get(f"/verify/{match.group(1)}").status_code == 404
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize("identifier", [2**31, 2**63, 10**30])
+def test_a_signed_token_for_an_id_beyond_any_table_is_the_not_found_page(
+    client: FlaskClient, config: dict[str, Any], identifier: int
+) -> None:
+    token = signing.badge_token(signing.Keys.from_config(config), identifier)
+    response = client.get(f"/verify/{token}")
+    assert response.status_code == 404
+    assert "text/html" in response.content_type
+    assert "nicht gefunden" in response.get_data(as_text=True).lower()
+
+
+def _starts_in_two_years(session: Session) -> dt.date:
+    """Stadt Sehnde's membership, moved to begin on 1 June two years from now."""
+    since = dt.date(today().year + 2, 6, 1)
+    future = {"alliance": PA, "partner": "stadt-sehnde", "since": since.isoformat()}
+    import_document(session, {"memberships": [future]}, Channel.OFFICE)
+    return since
+
+
+@pytest.mark.parametrize(
+    ("query", "says", "label", "wrong"),
+    [
+        ("", "Mitglied ab 1. Juni {year}", "ab 1. Juni {year} (noch nicht aktiv)", "seit"),
+        ("?style=seal", "Mitglied ab 1. Juni {year}", "ab 1. Juni {year}", "seit"),
+        ("?lang=en", "member from 1 June {year}", "from 1 June {year} (not active yet)", "since"),
+        ("?style=seal&lang=en", "member from 1 June {year}", "from 1 June {year}", "since"),
+    ],
+)
+def test_a_membership_that_starts_later_says_from_when(
+    client: FlaskClient, demo: Session, query: str, says: str, label: str, wrong: str
+) -> None:
+    year = _starts_in_two_years(demo).year
+    svg = client.get(f"/badge/{PA}/stadt-sehnde.svg{query}")
+    assert svg.status_code == 200
+    assert says.format(year=year) in drawn_text(svg.data)
+    assert label.format(year=year) in label_of(svg.data)
+    assert wrong not in drawn_text(svg.data) + label_of(svg.data)
+    png = client.get(f"/badge/{PA}/stadt-sehnde.png{query}")
+    image = Image.open(io.BytesIO(png.data))
+    image.load()
+    root = svg_root(svg.data)
+    assert image.size == (int(root.get("width", 0)), int(root.get("height", 0)))
+
+
+def test_the_verification_page_says_a_membership_is_not_active_yet(
+    client: FlaskClient, demo: Session
+) -> None:
+    year = _starts_in_two_years(demo).year
+    page = client.get(f"/p/{PA}/partners/stadt-sehnde")
+    assert f"Mitglied von „Niedersachsen packt an“ ab 1. Juni {year}" in page.text
+    assert "noch nicht aktiv" in page.text and "Ehemaliges" not in page.text
+    match = re.search(r"/verify/([A-Za-z0-9_.\-]+)", page.text)
+    assert match is not None
+    german = client.get(f"/verify/{match.group(1)}").text
+    assert "Die Mitgliedschaft ist noch nicht aktiv." in german
+    assert f"wird ab dem 1. Juni {year} Mitglied" in german
+    assert "Mitglied seit" not in german and "<dt>Mitglied ab</dt>" in german
+    english = client.get(f"/verify/{match.group(1)}?lang=en").text
+    assert "The membership is not active yet." in english
+    assert f"will be a member of the alliance “Niedersachsen packt an” from 1 June {year}" in (
+        english
+    )

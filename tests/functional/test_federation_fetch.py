@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler
@@ -167,3 +168,79 @@ def test_a_name_that_does_not_resolve_in_time_fails_the_fetch_not_the_worker(
             quick.fetch(feeds.url("/feed.json"))
     finally:
         release.set()
+
+
+def _raw(answer: bytes, *, then_wait: float = 0.0) -> Callable[[BaseHTTPRequestHandler], int]:
+    """A route that writes ``answer`` as it is (status line and all), then waits."""
+
+    def handler(request: BaseHTTPRequestHandler) -> int:
+        request.wfile.write(answer)
+        request.wfile.flush()
+        time.sleep(then_wait)
+        return 200
+
+    return handler
+
+
+OK_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: close\r\n"
+
+
+@pytest.mark.parametrize(
+    ("answer", "then_wait", "message"),
+    [
+        (
+            OK_HEAD + b"Content-Length: 50\r\n\r\n<rss",
+            1.0,
+            "the server did not send anything for 0.3 s",
+        ),
+        (OK_HEAD + b"Content-Length: 50\r\n\r\n<rss", 0.0, "the server broke off the response"),
+        (
+            OK_HEAD + b"Transfer-Encoding: chunked\r\n\r\nzz\r\n<rss",
+            0.0,
+            "the server's response is broken (a malformed chunk)",
+        ),
+        (
+            OK_HEAD + b"Content-Encoding: gzip\r\nContent-Length: 5\r\n\r\n<rss>",
+            0.0,
+            "the response says it is compressed, but it cannot be decompressed",
+        ),
+        (b"garbage garbage\r\n\r\n", 0.0, "the server did not answer in HTTP"),
+        (
+            OK_HEAD + b"X-Long: " + b"a" * 70_000 + b"\r\n\r\n",
+            0.0,
+            "the server sent a header line that is too long",
+        ),
+        (b"", 0.0, "the server closed the connection without answering"),
+        (
+            b"HTTP/1.1 302 Found\r\nLocation: http://[::1/feed\r\nContent-Length: 0\r\n\r\n",
+            0.0,
+            "the server names an address that is not valid (Invalid IPv6 URL)",
+        ),
+        (
+            b"HTTP/1.1 503 Busy\r\n\t, try\x01 later\r\nContent-Length: 0\r\n\r\n",
+            0.0,
+            "the server answered 503 Busy",
+        ),
+    ],
+)
+def test_every_failure_is_said_in_words_without_the_libraries_names(
+    feeds: FeedServer, fetcher: Fetcher, answer: bytes, then_wait: float, message: str
+) -> None:
+    patient = Fetcher(replace(fetcher.settings, read_timeout=0.3, deadline=5), fetcher.cache)
+    feeds.routes["/raw"] = _raw(answer, then_wait=then_wait)
+    with pytest.raises(FetchError) as failure:
+        patient.fetch(feeds.url("/raw"))
+    said = str(failure.value)
+    assert said.startswith(message), said
+    for internal in ("Guarded", "Pool", "host=", "object at", "Errno", "(", "\\n"):
+        assert internal not in said.replace(message, ""), said
+
+
+def test_a_refused_connection_and_a_tls_failure_are_said_in_words(
+    feeds: FeedServer, fetcher: Fetcher
+) -> None:
+    with pytest.raises(FetchError, match=r"^could not connect: the connection was refused$"):
+        fetcher.fetch(f"http://{FEED_HOST}:1/feed")
+    # an https address answered by a plain HTTP server
+    with pytest.raises(FetchError, match=r"^the secure connection \(TLS\) to the server failed"):
+        fetcher.fetch(f"https://{FEED_HOST}:{feeds.port}/feed")

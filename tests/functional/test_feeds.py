@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -21,7 +22,8 @@ from sqlalchemy.orm import Session
 from tests.jsonfeed import read_json_feed
 from tests.queries import count_queries
 from widget_service import db
-from widget_service.models import Channel, Event, Project, Status
+from widget_service.federation.parse import parse_feed
+from widget_service.models import Alliance, Channel, Event, Project, SourceKind, Status
 from widget_service.operations import import_document
 from widget_service.timeutil import BERLIN, today
 
@@ -467,6 +469,53 @@ def test_html_in_content_cannot_carry_script(client: FlaskClient, demo: Session,
         ):
             assert bad not in body, (kind, bad)
         assert "alert(" not in body
+
+
+def test_plain_text_never_becomes_markup_in_rss(client: FlaskClient, demo: Session) -> None:
+    # a remote RSS item whose summary is the text "<script>…" (HTML-escaped in its HTML)
+    remote = (
+        b"<rss version='2.0'><channel><title>t</title><item><guid>r1</guid><title>r</title>"
+        b"<description>&amp;lt;script&amp;gt;alert(2)&amp;lt;/script&amp;gt;</description>"
+        b"</item></channel></rss>"
+    )
+    federated = parse_feed(remote, url="https://kreis.example/f", kind=SourceKind.PROJECTS)
+    texts = {
+        "summary": "<body onload=alert(46)>",
+        "federated": federated.items[0].summary,
+        "location": '<img src=x onerror="alert(47)">',
+        "alliance": "<i>Niedersachsen</i> packt an",
+    }
+    assert texts["federated"] == "<script>alert(2)</script>"  # stored as the text it is
+    demo.execute(
+        update(Project).where(Project.slug == "sprachcafe-sehnde").values(summary=texts["summary"])
+    )
+    demo.execute(
+        update(Project)
+        .where(Project.slug == "ausbildungslotsen-peine")
+        .values(summary=texts["federated"])
+    )
+    demo.execute(
+        update(Event)
+        .where(Event.slug == "fachtag-sprachfoerderung")
+        .values(location=texts["location"])
+    )
+    demo.execute(update(Alliance).where(Alliance.slug == PA).values(name=texts["alliance"]))
+    demo.commit()
+
+    seen = ""
+    for kind in ("projects", "events"):
+        data = client.get(f"/feeds/{PA}/{kind}.rss").data
+        root = ElementTree.fromstring(data)  # raw XML: feedparser would clean the HTML first
+        descriptions = [root.findtext("channel/description") or ""]
+        descriptions += [item.findtext("description") or "" for item in root.iter("item")]
+        for description in descriptions:
+            assert "<" not in description, (kind, description)  # plain text, escaped as HTML
+        seen += " ".join(html.unescape(description) for description in descriptions)
+        # the event module's ev:location is a text element: the place as it is written
+        places = [e.text for e in root.iter("{http://purl.org/rss/1.0/modules/event/}location")]
+        assert kind == "projects" or texts["location"] in places
+    for text in texts.values():
+        assert text in seen
 
 
 def test_federated_items_keep_their_guid_origin_and_provenance(

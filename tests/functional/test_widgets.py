@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from widget_service.colors import contrast
 from widget_service.demo import PROJECTS
-from widget_service.models import Call, Project
+from widget_service.models import Call, Channel, Project
+from widget_service.operations import import_document
 from widget_service.timeutil import today
 from widget_service.views.embed import readable_pair, theme_css
 from widget_service.widget_schema import widget as widget_named
@@ -331,6 +332,22 @@ def test_badge_current_and_former_members(client: FlaskClient) -> None:
     assert "aw-badge-flat" in former and "aw-badge-former" in former
     _, english = get(client, "fragment", "badge", f"alliance={PA}&partner=stadt-sehnde&lang=en")
     assert "Member since 2020" in text_of(english)
+
+
+def test_a_badge_for_a_membership_that_starts_later_says_from_when(
+    client: FlaskClient, demo: Session
+) -> None:
+    since = dt.date(today().year + 2, 6, 1)
+    future = {"alliance": PA, "partner": "stadt-sehnde", "since": since.isoformat()}
+    import_document(demo, {"memberships": [future]}, Channel.OFFICE)
+    for style in ("seal", "flat"):
+        query = f"alliance={PA}&partner=stadt-sehnde&style={style}"
+        _, german = get(client, "fragment", "badge", query)
+        assert f"Mitglied ab 1. Juni {since.year}" in text_of(german)
+        assert f'<div class="aw-badge aw-badge-{style}">' in german  # not "aw-badge-former"
+        assert "Ehemaliges" not in text_of(german)
+        _, english = get(client, "fragment", "badge", query + "&lang=en")
+        assert f"Member from 1 June {since.year}" in text_of(english)
 
 
 @pytest.mark.usefixtures("demo")

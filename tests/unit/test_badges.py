@@ -80,6 +80,10 @@ def _golden_cases() -> dict[str, Callable[[], str]]:
             title="Gemeinde Edemissen",
             tone=Tone.MUTED,
         ),
+        # a membership that begins later: says from when, in the brand's colours
+        "flat-future": lambda: flat_badge(
+            PA_NAME, "Mitglied ab 1. Juni 2027", brand="#00589c", title="Stadtverwaltung Sehnde"
+        ),
         "flat-not-found": lambda: flat_badge(
             "Mitgliedschaft", "nicht gefunden", brand=None, title="x", tone=Tone.ALERT
         ),
@@ -97,6 +101,14 @@ def _golden_cases() -> dict[str, Callable[[], str]]:
             brand="#00589c",
             title="Sehnde",
             theme=Theme.DARK,
+        ),
+        "seal-future-en": lambda: seal_badge(
+            PA_NAME,
+            "Stadtverwaltung Sehnde",
+            "member from 1 June 2027",
+            brand="#00589c",
+            title="Sehnde",
+            lang="en",
         ),
         "seal-ended": lambda: seal_badge(
             PA_NAME,

@@ -13,6 +13,7 @@ from ical.event import EventStatus
 
 from widget_service import calendars
 from widget_service.calendars import CalendarEvent, CalendarInfo
+from widget_service.timeutil import Deadline, DeadlinePassed
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CHANGED = dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC)
@@ -264,6 +265,7 @@ def test_a_series_beyond_the_window_shows_its_next_date() -> None:
         "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30",  # never matches: dateutil would search on
         "FREQ=WEEKLY;BYMONTH=2",  # a part the expansion does not take
         "FREQ=MINUTELY;COUNT=3",
+        "FREQ=DAILY;INTERVAL=7;BYDAY=MO",  # every 7th day from a Friday is never a Monday
     ],
 )
 def test_a_rule_that_is_not_expanded_gives_the_first_date(rule: str) -> None:
@@ -288,5 +290,111 @@ def test_the_series_beyond_the_time_budget_give_their_first_date(
 
 def test_more_events_than_the_limit_is_an_error() -> None:
     body = _ics(_vevent("weekly", "20270104T180000", "RRULE:FREQ=WEEKLY"))
+    with pytest.raises(calendars.CalendarError, match="more than 20 events"):
+        calendars.read_calendar_events(body, now=NOW, limit=20)
+
+
+# --- reading remote calendars: series that began long ago, bounded in time --------------------
+
+
+def _series(uid: str, start: str, rule: str, *lines: str) -> str:
+    return (
+        f"BEGIN:VEVENT\nUID:{uid}\nDTSTAMP:20260101T000000Z\nDTSTART{start}\n"
+        f"RRULE:{rule}\nSUMMARY:Sprachcafé\n"
+        + "".join(line + "\n" for line in lines)
+        + "END:VEVENT\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "zone", "hour", "length"),
+    [
+        # an event without an end lasts no time; an all-day one a day
+        (":00010101T090000Z", dt.UTC, dt.time(9, 0), dt.timedelta(0)),
+        (";TZID=Europe/Berlin:19000101T180000", BERLIN, dt.time(18, 0), dt.timedelta(0)),
+        (";VALUE=DATE:19000101", BERLIN, dt.time(0, 0), dt.timedelta(days=1)),
+    ],
+)
+def test_a_daily_series_since_the_year_1_or_1900_gives_its_dates_in_the_window(
+    start: str, zone: dt.tzinfo, hour: dt.time, length: dt.timedelta
+) -> None:
+    # walked from DTSTART, the year 1 is 740,000 dates before the window: far beyond the
+    # time budget, after which the series would give its first date only
+    calendar = calendars.read_calendar_events(_ics(_series("old", start, "FREQ=DAILY")), now=NOW)
+
+    starts = [event.starts.astimezone(zone) for event in calendar.events]
+    window_start = NOW - calendars.OCCURRENCES_BEFORE
+    # the first date is the first that has not ended when the window begins
+    assert starts[0] + length >= window_start > starts[0] + length - dt.timedelta(days=1)
+    assert len(starts) == calendars.MAX_OCCURRENCES
+    assert [day.date() for day in starts] == [
+        starts[0].date() + dt.timedelta(days=n) for n in range(calendars.MAX_OCCURRENCES)
+    ]
+    assert {day.timetz().replace(tzinfo=None) for day in starts} == {hour}
+    assert calendar.events[0].uid.startswith("old/" + starts[0].strftime("%Y%m%d"))
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        ";TZID=Europe/Berlin:20230102T180000|FREQ=DAILY;INTERVAL=3",
+        ";TZID=Europe/Berlin:20230104T180000|FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;WKST=SU",
+        ";TZID=Europe/Berlin:20230103T190000|FREQ=WEEKLY;UNTIL=20270320T000000Z",
+        ";TZID=Europe/Berlin:20230106T180000|FREQ=WEEKLY;UNTIL=20250320T000000Z",
+        ":20230131T080000Z|FREQ=MONTHLY",
+        ":20231231T080000Z|FREQ=MONTHLY;INTERVAL=2",
+        ";TZID=Europe/Berlin:20230127T170000|FREQ=MONTHLY;BYDAY=-1FR",
+        ";TZID=Europe/Berlin:20230110T170000|FREQ=MONTHLY;INTERVAL=2;BYDAY=2TU",
+        ";TZID=Europe/Berlin:20230110T170000|FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2",
+        ";TZID=Europe/Berlin:20230326T110000|FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+        ";VALUE=DATE:20240229|FREQ=YEARLY",
+        ":20230105T200000|FREQ=DAILY;BYDAY=MO,TH",  # floating time
+        ";TZID=Europe/Berlin:20230106T180000|FREQ=DAILY;INTERVAL=7;BYDAY=FR",
+    ],
+)
+def test_moving_the_start_towards_the_window_changes_no_date(
+    series: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start, rule = series.split("|")
+    # a three-day event reaches into the window from before it; EXDATE and a changed
+    # occurrence, too, must meet the same dates
+    body = _ics(
+        _series("s", start, rule, "DURATION:P3D"),
+        _series("t", start, rule, "EXDATE;TZID=Europe/Berlin:20270305T180000"),
+    )
+    moved = calendars.read_calendar_events(body, now=NOW)
+    monkeypatch.setattr(calendars, "_near", lambda master, *_: master)
+    walked = calendars.read_calendar_events(body, now=NOW)
+    assert moved == walked
+    assert moved.complete_from is not None
+
+
+def test_a_series_too_long_to_walk_gives_its_first_date_within_the_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # COUNT counts from DTSTART, so this series must be walked from the year 1
+    body = _ics(_series("counted", ":00010101T090000Z", "FREQ=DAILY;COUNT=2000000"))
+    monkeypatch.setattr(calendars, "EXPANSION_SECONDS", 0.2)
+    (event,) = calendars.read_calendar_events(body, now=NOW).events
+    assert (event.uid, event.starts) == ("counted", dt.datetime(1, 1, 1, 9, 0, tzinfo=dt.UTC))
+
+
+def test_the_deadline_bounds_the_whole_read() -> None:
+    endless = _series("counted", ":00010101T090000Z", "FREQ=DAILY;COUNT=2000000")
+    body = _ics(endless, _vevent("plain", "20270305T180000"))
+    with pytest.raises(DeadlinePassed):
+        calendars.read_calendar_events(body, now=NOW, deadline=Deadline.within(0.2))
+    with pytest.raises(DeadlinePassed):
+        calendars.read_calendar_events(body, now=NOW, deadline=Deadline.within(0))
+
+
+def test_a_calendar_with_more_events_than_the_limit_is_refused_before_it_is_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refused(*_: Any) -> None:
+        raise AssertionError("parsed although there are too many events")
+
+    body = _ics(*(_vevent(f"e{n}", "20270305T180000") for n in range(21)))
+    monkeypatch.setattr(calendars.Calendar, "from_ical", refused)
     with pytest.raises(calendars.CalendarError, match="more than 20 events"):
         calendars.read_calendar_events(body, now=NOW, limit=20)

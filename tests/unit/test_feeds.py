@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 from typing import Any
 
 import feedparser
@@ -208,3 +210,35 @@ def test_enclosure_types_are_guessed_from_the_name() -> None:
     assert feeds.enclosure_for("https://x.example/a.JPG?w=3").type == "image/jpeg"
     assert feeds.enclosure_for("https://x.example/a.webp").type == "image/webp"
     assert feeds.enclosure_for("https://x.example/bild").type == "image/jpeg"
+
+
+HOSTILE_TEXT = "<body onload=alert(46)> & <b>fett</b> &lt;script&gt;"
+
+
+def test_plain_text_in_rss_description_is_escaped_as_html() -> None:
+    # read as raw XML: feedparser would clean the HTML on its way in and hide the fault
+    data = feeds.rss(_channel(subtitle=HOSTILE_TEXT), [_entry(1, summary=HOSTILE_TEXT)])
+    root = ElementTree.fromstring(data)
+    descriptions = [root.findtext("channel/description"), root.findtext("channel/item/description")]
+    for description in descriptions:
+        # what a reader's HTML parser is given: the text, escaped; no markup of its own
+        assert description == html.escape(HOSTILE_TEXT, quote=False)
+        assert "<" not in (description or "")
+        assert html.unescape(description or "") == HOSTILE_TEXT
+    assert b"&amp;lt;body onload=alert(46)&amp;gt;" in data
+    assert b"&lt;body" not in data.replace(b"&amp;lt;body", b"")
+
+
+def test_atom_and_json_feed_carry_plain_text_as_text() -> None:
+    root = ElementTree.fromstring(
+        feeds.atom(_channel(subtitle=HOSTILE_TEXT), [_entry(1, summary=HOSTILE_TEXT)])
+    )
+    for element in (root.find(f"{ATOM}subtitle"), root.find(f"{ATOM}entry/{ATOM}summary")):
+        assert element is not None
+        assert element.get("type", "text") == "text"
+        assert element.text == HOSTILE_TEXT
+    document = json.loads(
+        feeds.json_feed(_channel(subtitle=HOSTILE_TEXT), [_entry(1, summary=HOSTILE_TEXT)])
+    )
+    assert document["description"] == HOSTILE_TEXT
+    assert document["items"][0]["summary"] == HOSTILE_TEXT

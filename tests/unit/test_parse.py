@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
 
 from tests.federation_support import fixture_bytes
+from widget_service.federation import parse
 from widget_service.federation.parse import ParseError, parse_feed
 from widget_service.models import SourceKind
+from widget_service.timeutil import Deadline
 
 P, E = SourceKind.PROJECTS, SourceKind.EVENTS
 URL = "https://feeds.example/a/feed"
@@ -61,6 +64,30 @@ def test_hostile_and_broken_documents_fail_with_a_clear_message(name: str, messa
         (json_feed({"id": "a"}), "neither a title nor any text"),
         (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", "for projects"),
         (b"/etc/passwd", "neither a feed"),
+        (
+            b'<?xml version="1.0" encoding="Shift_JIS"?><rss version="2.0"><channel/></rss>',
+            r"^the feed declares the encoding Shift_JIS, which is not supported \(UTF-8 is\)$",
+        ),
+        (
+            b"<?xml version='1.0' encoding='utf-7'?><rss version='2.0'><channel/></rss>",
+            "^the feed declares the encoding utf-7, which is not supported",
+        ),
+        (
+            b'<?xml version="1.0" encoding="x-klingon"?><rss version="2.0"><channel/></rss>',
+            "^the feed declares the encoding x-klingon, which is not known$",
+        ),
+        (
+            b'{"version": "https://jsonfeed.org/version/1.1", "items": [], "n": '
+            + b"7" * 100_000
+            + b"}",
+            "^a number in the JSON Feed is too long$",
+        ),
+        (
+            b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": '
+            + b"1" * 5000
+            + b', "title": "t"}]}',
+            "^a number in the JSON Feed is too long$",
+        ),
     ],
 )
 def test_what_is_not_a_readable_feed_is_an_error(body: bytes, message: str) -> None:
@@ -154,3 +181,77 @@ def test_a_guid_is_read_once_per_feed() -> None:
 def test_dates_without_offset_are_berlin_time_and_stored_as_utc() -> None:
     body = json_feed({"id": "a", "title": "t", "date_published": "2020-07-01T12:00:00"})
     assert read(body).items[0].published.isoformat() == "2020-07-01T10:00:00+00:00"
+
+
+# --- time: a read shares the deadline its download started ------------------------------------
+
+
+def _passed() -> Deadline:
+    return Deadline(1.5, time.monotonic() - 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("rss.xml", P), ("atom.xml", P), ("feed.json", P), ("events.ics", E)]
+)
+def test_a_read_past_its_deadline_fails_and_says_how_long_it_had(
+    name: str, kind: SourceKind
+) -> None:
+    with pytest.raises(
+        ParseError, match=r"downloading and reading the source took longer than 1.5 s"
+    ):
+        read(fixture_bytes(name), kind, deadline=_passed())
+
+
+def test_the_deadline_stops_feedparser_between_two_chunks_of_a_long_document(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    entries = "".join(
+        f"<item><title>T {n}</title><guid>g{n}</guid><description>{'Text ' * 200}</description>"
+        "</item>"
+        for n in range(100)
+    )
+    body = f"<?xml version='1.0'?><rss version='2.0'><channel>{entries}</channel></rss>".encode()
+    checks: list[bool] = []
+
+    class SecondCheck(Deadline):
+        def passed(self) -> bool:
+            checks.append(True)
+            return len(checks) > 1  # the first chunk is read, the second is not
+
+    def not_reached(*_: Any) -> None:
+        raise AssertionError("feedparser read the whole document")
+
+    monkeypatch.setattr(parse, "_feed_entry", not_reached)
+    with pytest.raises(ParseError, match="longer than 9 s"):
+        read(body, deadline=SecondCheck(9, 0))
+    assert len(checks) == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<rss version='2.0'><channel>{}</channel></rss>".format(
+            "".join(f"<item><guid>{n}</guid><title>t</title></item>" for n in range(11))
+        ).encode(),
+        "<feed xmlns='http://www.w3.org/2005/Atom'>{}</feed>".format(
+            "".join(f"<entry><id>{n}</id><title>t</title></entry>" for n in range(11))
+        ).encode(),
+    ],
+)
+def test_more_items_than_are_read_are_refused_before_feedparser_reads_them(
+    body: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def not_reached(*_: Any, **__: Any) -> None:
+        raise AssertionError("feedparser read the feed")
+
+    monkeypatch.setattr(parse.feedparser, "parse", not_reached)
+    with pytest.raises(ParseError, match="the feed has 11 items; at most 10"):
+        read(body, max_items=10)
+
+
+def test_only_so_much_of_one_field_is_cleaned() -> None:
+    long_html = "<p>" + "Wort " * 100_000 + "</p>"  # 500,000 characters
+    item = read(json_feed({"id": "a", "title": "T " * 50_000, "content_html": long_html})).items[0]
+    assert item.body.startswith("<p>Wort Wort") and item.body.endswith("</p>")
+    assert len(item.body) <= parse.RAW_HTML + len("</p>")
+    assert len(item.title) <= parse.TITLE

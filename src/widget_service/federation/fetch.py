@@ -23,12 +23,15 @@ costs a 304 and the caller is told so (``Fetched.not_modified``).
 from __future__ import annotations
 
 import contextlib
+import http.client
 import ipaddress
 import re
 import socket
+import ssl
 import threading
 import time
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextvars import ContextVar
@@ -44,8 +47,20 @@ from requests.adapters import HTTPAdapter
 from requests_cache.backends.sqlite import SQLiteCache
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    DecodeError,
+    HTTPError,
+    IncompleteRead,
+    InvalidChunkLength,
+    LocationParseError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 from urllib3.util.connection import create_connection
+
+from ..timeutil import Deadline
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -96,6 +111,8 @@ class Fetched:
     last_modified: str | None
     # the source answered 304: the body is the cached copy of what it sent before
     not_modified: bool
+    # the download's deadline, which reading the body shares (``parse_feed(deadline=…)``)
+    deadline: Deadline
 
 
 # --- the address guard --------------------------------------------------------------------
@@ -359,7 +376,7 @@ def _guarded_socket(connection: HTTPConnection) -> socket.socket:
             continue
         attempt.register(sock)
         return sock
-    raise NewConnectionError(connection, f"could not connect to {host}: {last_error}")
+    raise NewConnectionError(connection, f"could not connect to {host}") from last_error
 
 
 class _GuardedHTTPConnection(HTTPConnection):
@@ -439,7 +456,7 @@ def _read_body(response: requests.Response, attempt: _Attempt) -> None:
         response.close()
         if attempt.past_deadline():
             raise attempt.too_slow() from None
-        raise FetchError(f"the response could not be read: {_short(error)}") from None
+        raise FetchError(_describe(error, attempt.settings)) from None
     if attempt.past_deadline():
         raise attempt.too_slow()
     response._content = b"".join(chunks)
@@ -452,11 +469,6 @@ def _size(count: int) -> str:
     if count >= 1024:
         return f"{count / 1024:g} KB"
     return f"{count} bytes"
-
-
-def _short(error: BaseException) -> str:
-    text = str(error) or type(error).__name__
-    return text if len(text) <= 300 else text[:299] + "…"
 
 
 # --- the fetcher --------------------------------------------------------------------------
@@ -505,7 +517,7 @@ class Fetcher:
         except (requests.RequestException, HTTPError, OSError, ValueError) as error:
             if attempt.past_deadline():
                 raise attempt.too_slow() from None
-            raise FetchError(_describe(error)) from None
+            raise FetchError(_describe(error, self.settings)) from None
         finally:
             watchdog.cancel()
             _ATTEMPT.reset(token)
@@ -553,18 +565,27 @@ class Fetcher:
                 if hop == 0:
                     raise
                 raise Refused(f"redirected to {current[:200]}: {error}") from None
+            except ValueError as error:
+                if isinstance(error, requests.RequestException):
+                    raise
+                # requests reads a redirect's Location even when it is not to follow it
+                detail = _words(str(error), 100)
+                raise FetchError(
+                    f"the server names an address that is not valid ({detail})"
+                ) from None
             if response.is_redirect:
                 current = urljoin(current, response.headers["Location"])
                 continue
-            return _result(current, response)
+            deadline = Deadline.within(self.settings.deadline, start=attempt.started)
+            return _result(current, response, deadline)
         raise FetchError(f"more than {self.settings.max_redirects} redirects")
 
 
-def _result(url: str, response: requests.Response) -> Fetched:
+def _result(url: str, response: requests.Response, deadline: Deadline) -> Fetched:
     from_cache = bool(getattr(response, "from_cache", False))
     status = response.status_code
     if not from_cache and not 200 <= status < 300 and status != 304:
-        reason = f" {response.reason}" if response.reason else ""
+        reason = f" {_words(response.reason, 100)}" if response.reason else ""
         raise FetchError(f"the server answered {status}{reason}")
     headers = response.headers
     return Fetched(
@@ -575,23 +596,107 @@ def _result(url: str, response: requests.Response) -> Fetched:
         etag=headers.get("ETag"),
         last_modified=headers.get("Last-Modified"),
         not_modified=from_cache or status == 304,
+        deadline=deadline,
     )
 
 
-def _describe(error: BaseException) -> str:
-    if isinstance(error, requests.ConnectTimeout):
-        return "timed out connecting"
-    if isinstance(error, requests.ReadTimeout):
-        return "the server stopped answering (read timeout)"
-    if isinstance(error, requests.exceptions.SSLError):
-        return "the TLS connection failed: certificate or protocol error"
-    if isinstance(error, requests.ConnectionError):
-        reason = error.args[0] if error.args else error
-        inner = getattr(reason, "reason", reason)
-        return f"could not connect: {_short(inner)}"
-    if isinstance(error, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
-        return "not a valid address"
-    return _short(error)
+def _describe(error: BaseException, settings: FetchSettings) -> str:
+    """What went wrong, in words for the office.
+
+    The libraries' own messages name their objects (``_GuardedHTTPPool(host=…)``,
+    ``IncompleteRead(5 bytes read…)``); the cause is looked for in the whole chain of
+    exceptions and said plainly.
+    """
+    causes = _causes(error)
+    for kind, say in _IN_WORDS:
+        for cause in causes:
+            if isinstance(cause, kind):
+                return say(cause, settings)
+    for cause in reversed(causes):
+        reason = getattr(cause, "strerror", None)
+        if isinstance(cause, OSError) and isinstance(reason, str) and reason:
+            return f"could not connect: {reason[0].lower()}{reason[1:]}"
+    return f"the download failed ({type(error).__name__})"
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The exception and every one it wraps: causes, contexts, reasons and arguments."""
+    found: list[BaseException] = []
+    waiting = [error]
+    while waiting and len(found) < 50:
+        current = waiting.pop(0)
+        if any(current is seen for seen in found):
+            continue
+        found.append(current)
+        inner = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        inner += list(current.args)
+        waiting += [item for item in inner if isinstance(item, BaseException)]
+    return found
+
+
+def _tls_failure(error: BaseException, settings: FetchSettings) -> str:
+    if isinstance(error, ssl.SSLCertVerificationError):
+        detail = str(error.verify_message or "it could not be verified").rstrip(".")
+        return f"the server's certificate was not accepted: {detail}"
+    reason = getattr(error, "reason", None)
+    detail = f" ({reason.lower().replace('_', ' ')})" if isinstance(reason, str) else ""
+    return f"the secure connection (TLS) to the server failed{detail}"
+
+
+def _incomplete(error: BaseException, settings: FetchSettings) -> str:
+    partial = getattr(error, "partial", None)
+    count = len(partial) if isinstance(partial, bytes) else partial
+    got = f" after {count} bytes" if isinstance(count, int) else ""
+    return f"the server broke off the response{got}"
+
+
+def _decoding(error: BaseException, settings: FetchSettings) -> str:
+    return "the response says it is compressed, but it cannot be decompressed"
+
+
+_Say = Callable[[BaseException, FetchSettings], str]
+# the most telling first: a timeout wrapped in a connection error is a timeout
+_IN_WORDS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], _Say], ...] = (
+    (
+        (ReadTimeoutError, requests.ReadTimeout),
+        lambda _, s: f"the server did not send anything for {s.read_timeout:g} s",
+    ),
+    (
+        # not urllib3's ConnectTimeoutError: every failure to connect is one of those
+        requests.ConnectTimeout,
+        lambda _, s: f"could not connect: no answer within {s.connect_timeout:g} s",
+    ),
+    (ssl.SSLError, _tls_failure),
+    (ConnectionRefusedError, lambda *_: "could not connect: the connection was refused"),
+    (
+        http.client.RemoteDisconnected,
+        lambda *_: "the server closed the connection without answering",
+    ),
+    (
+        (ConnectionResetError, BrokenPipeError, ConnectionAbortedError),
+        lambda *_: "the server broke off the connection",
+    ),
+    (InvalidChunkLength, lambda *_: "the server's response is broken (a malformed chunk)"),
+    ((IncompleteRead, http.client.IncompleteRead), _incomplete),
+    ((DecodeError, requests.exceptions.ContentDecodingError, zlib.error), _decoding),
+    (http.client.BadStatusLine, lambda *_: "the server did not answer in HTTP"),
+    (http.client.LineTooLong, lambda *_: "the server sent a header line that is too long"),
+    (
+        (http.client.HTTPException, ProtocolError),
+        lambda *_: "the server's answer is not valid HTTP",
+    ),
+    (
+        (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, LocationParseError),
+        lambda *_: "not a valid address",
+    ),
+    (TimeoutError, lambda _, s: f"the server did not send anything for {s.read_timeout:g} s"),
+)
+
+
+def _words(text: str, limit: int) -> str:
+    """Text a server sent, on one line and cut to ``limit``."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 # --- configuration ------------------------------------------------------------------------

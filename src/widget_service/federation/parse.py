@@ -11,17 +11,23 @@ Everything that comes out is ours to publish: HTML sanitised with our own allowl
 kept only when absolute ``http``/``https``, lengths cut to what the tables hold. A
 source whose body cannot be read this way raises :class:`ParseError` with a message
 for the office; nothing of it is stored.
+
+Reading is bounded in time: the source's deadline, which its download started, is
+looked at between items, between chunks of an XML document and inside the expansion of
+repeating events; a feed with more items than are read is refused before they are read.
 """
 
 from __future__ import annotations
 
 import calendar
+import codecs
 import datetime as dt
 import html
 import io
 import json
 import re
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin
@@ -29,6 +35,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import defusedxml
 import defusedxml.ElementTree
+import defusedxml.expatreader
 import feedparser
 import feedparser.api
 
@@ -36,25 +43,61 @@ from ..calendars import CalendarError, read_calendar_events
 from ..models import SourceKind
 from ..sanitize import clean_html, plain_text
 from ..text import is_http_url, is_slug, without_control
-from ..timeutil import UTC, parse_datetime
+from ..timeutil import UTC, Deadline, DeadlinePassed, parse_datetime
 
-# feedparser's own strict parser, too, goes through defusedxml's expat reader
-feedparser.api.PREFERRED_XML_PARSERS = ["defusedxml.expatreader"]
+# feedparser's own strict parser, too, goes through defusedxml's expat reader: the one
+# :func:`create_parser` below makes, which also keeps the deadline of the read
+feedparser.api.PREFERRED_XML_PARSERS = [__name__]
 
 ATOM = "{http://www.w3.org/2005/Atom}feed"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"
+# where each kind of document keeps its items
+_ITEMS = {
+    ATOM: "{http://www.w3.org/2005/Atom}entry",
+    "rss": "channel/item",
+    RDF: "{http://purl.org/rss/1.0/}item",
+}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/"
 DEFAULT_ZONE = "Europe/Berlin"
 SUMMARY_LENGTH = 500
+# what is read of one remote field before it is cleaned: sanitising costs time in
+# proportion to the length, and an item's text is shorter than this by far
+RAW_HTML, RAW_TEXT = 200_000, 20_000
 # what the columns hold (models.py)
 TITLE, PLACE, VIA, LOCATION, GUID, URL, NAME = 300, 200, 300, 300, 500, 1000, 200
 
 _SPACES = re.compile(r"\s+")
+_DECLARED_ENCODING = re.compile(
+    rb"""\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']"""
+)
 _TAG = re.compile(r"<[^>]*>")
 
 
 class ParseError(ValueError):
     """A body that cannot be read as a feed or calendar; the message is for the office."""
+
+
+# the deadline of the read under way in this thread (see parse_feed)
+_DEADLINE: ContextVar[Deadline | None] = ContextVar("widget_service_parse_deadline", default=None)
+
+
+def _in_time() -> None:
+    deadline = _DEADLINE.get()
+    if deadline is not None:
+        deadline.check()
+
+
+class _DeadlineExpatParser(defusedxml.expatreader.DefusedExpatParser):  # type: ignore[misc]
+    """defusedxml's SAX reader, which keeps the read's deadline between two chunks (64 KB)."""
+
+    def feed(self, data: Any, isFinal: bool = False) -> None:
+        _in_time()
+        super().feed(data, isFinal)
+
+
+def create_parser() -> Any:
+    """The SAX reader that feedparser asks for (see ``PREFERRED_XML_PARSERS``)."""
+    return _DeadlineExpatParser()
 
 
 @dataclass(frozen=True)
@@ -118,26 +161,52 @@ def parse_feed(
     kind: SourceKind,
     content_type: str | None = None,
     max_items: int = 1000,
+    deadline: Deadline | None = None,
 ) -> ParsedFeed:
-    """Read a source's body as RSS, Atom, JSON Feed or iCalendar; raise :class:`ParseError`."""
+    """Read a source's body as RSS, Atom, JSON Feed or iCalendar; raise :class:`ParseError`.
+
+    Once ``deadline`` has passed (a source's, shared with its download), reading stops
+    with a :class:`ParseError` that says so.
+    """
+    token = _DEADLINE.set(deadline)
+    try:
+        parsed = _parse(body, url, kind, content_type, max_items)
+        _in_time()
+    except DeadlinePassed:
+        seconds = deadline.seconds if deadline is not None else 0
+        raise ParseError(
+            f"downloading and reading the source took longer than {seconds:g} s"
+        ) from None
+    finally:
+        _DEADLINE.reset(token)
+    return parsed
+
+
+def _parse(
+    body: bytes, url: str, kind: SourceKind, content_type: str | None, max_items: int
+) -> ParsedFeed:
     start = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:64]
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if not start:
         raise ParseError("the response is empty")
     if start.startswith(b"{"):
-        parsed = _json_feed(body, url, kind)
+        parsed = _json_feed(body, url, kind, max_items)
     elif start.upper().startswith(b"BEGIN:VCALENDAR"):
         parsed = _calendar(body, kind, max_items)
     elif start.startswith(b"<") or "xml" in media:
-        parsed = _xml_feed(body, url, kind)
+        parsed = _xml_feed(body, url, kind, max_items)
     else:
         shown = f" ({media})" if media else ""
         raise ParseError(f"the response{shown} is neither a feed nor a calendar")
-    if len(parsed.items) > max_items:
-        raise ParseError(
-            f"the feed has {len(parsed.items)} items; at most {max_items} are read from one source"
-        )
+    _check_count(len(parsed.items), max_items)
     return parsed
+
+
+def _check_count(count: int, max_items: int) -> None:
+    if count > max_items:
+        raise ParseError(
+            f"the feed has {count} items; at most {max_items} are read from one source"
+        )
 
 
 # --- cleaning helpers ---------------------------------------------------------------------
@@ -147,7 +216,7 @@ def _clean_text(value: Any, limit: int | None = None) -> str:
     """Plain text from text or HTML, without control characters, cut to ``limit``."""
     if value is None:
         return ""
-    text = without_control(str(value))
+    text = without_control(str(value)[:RAW_TEXT])
     # markup needs the HTML parser; text without "<" or "&" is plain already (most titles)
     text = plain_text(text) if "<" in text or "&" in text else _SPACES.sub(" ", text).strip()
     return _cut(text, limit)
@@ -169,12 +238,12 @@ def _optional_text(value: Any, limit: int) -> str | None:
 
 
 def _clean_html(value: Any) -> str:
-    return clean_html(without_control(str(value))) if value else ""
+    return clean_html(without_control(str(value)[:RAW_HTML])) if value else ""
 
 
 def _text_as_html(value: Any) -> str:
     """Plain text (a calendar's or a JSON Feed's ``content_text``) as paragraphs."""
-    text = without_control(str(value or "")).strip()
+    text = without_control(str(value or "")[:RAW_HTML]).strip()
     paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
     return "".join("<p>" + html.escape(part).replace("\n", "<br>") + "</p>" for part in paragraphs)
 
@@ -245,7 +314,7 @@ def _check_event(item: RemoteItem, where: str, hint: str) -> RemoteItem:
 # --- XML: RSS and Atom --------------------------------------------------------------------
 
 
-def _xml_feed(body: bytes, url: str, kind: SourceKind) -> ParsedFeed:
+def _xml_feed(body: bytes, url: str, kind: SourceKind, max_items: int) -> ParsedFeed:
     try:
         root = defusedxml.ElementTree.fromstring(body)
     except defusedxml.EntitiesForbidden as error:
@@ -263,12 +332,16 @@ def _xml_feed(body: bytes, url: str, kind: SourceKind) -> ParsedFeed:
         raise ParseError(f"the feed is refused: {error}") from None
     except defusedxml.ElementTree.ParseError as error:
         raise ParseError(f"the feed is not well-formed XML: {error}") from None
+    except (ValueError, LookupError):  # expat's answer to an encoding it cannot read
+        raise ParseError(_encoding_problem(body)) from None
     if root.tag == ATOM:
         format_ = "atom"
     elif root.tag == "rss" or root.tag == RDF:
         format_ = "rss"
     else:
         raise ParseError(f"the XML document is neither RSS nor Atom (it is <{root.tag[:80]}>)")
+    # counted in the tree that is there already: feedparser would read them all first
+    _check_count(sum(1 for _ in root.iterfind(_ITEMS[root.tag])), max_items)
     # the document is known to be harmless now; feedparser reads it from memory
     result = feedparser.parse(
         io.BytesIO(body),
@@ -281,11 +354,23 @@ def _xml_feed(body: bytes, url: str, kind: SourceKind) -> ParsedFeed:
     ):
         raise ParseError(f"the feed cannot be read: {result.get('bozo_exception')}")
     title = _optional_text(result.feed.get("title"), TITLE)
-    items = [
-        _feed_entry(entry, number, url, kind)
-        for number, entry in enumerate(result.entries, start=1)
-    ]
+    items = []
+    for number, entry in enumerate(result.entries, start=1):
+        _in_time()
+        items.append(_feed_entry(entry, number, url, kind))
     return ParsedFeed(format_, title, _unique(items))
+
+
+def _encoding_problem(body: bytes) -> str:
+    declared = _DECLARED_ENCODING.match(body)
+    if declared is None:
+        return "the feed's character encoding cannot be read"
+    name = declared.group(1).decode("ascii")
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return f"the feed declares the encoding {name}, which is not known"
+    return f"the feed declares the encoding {name}, which is not supported (UTF-8 is)"
 
 
 def _entry_date(entry: Mapping[str, Any], name: str, where: str) -> dt.datetime | None:
@@ -359,7 +444,7 @@ def _entry_image(entry: Mapping[str, Any], base: str) -> str | None:
 # --- JSON Feed, with the _alliance extension of other instances ---------------------------
 
 
-def _json_feed(body: bytes, url: str, kind: SourceKind) -> ParsedFeed:
+def _json_feed(body: bytes, url: str, kind: SourceKind, max_items: int) -> ParsedFeed:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -370,6 +455,10 @@ def _json_feed(body: bytes, url: str, kind: SourceKind) -> ParsedFeed:
         raise ParseError(f"the JSON Feed is not valid JSON: {error}") from None
     except RecursionError:
         raise ParseError("the JSON Feed is nested too deeply") from None
+    except ValueError as error:  # Python reads at most 4,300 digits of a whole number
+        if "digits" in str(error):
+            raise ParseError("a number in the JSON Feed is too long") from None
+        raise ParseError(f"the JSON Feed cannot be read: {error}") from None
     if not isinstance(document, dict) or not str(document.get("version", "")).startswith(
         JSON_FEED_VERSION
     ):
@@ -377,10 +466,12 @@ def _json_feed(body: bytes, url: str, kind: SourceKind) -> ParsedFeed:
     raw_items = document.get("items")
     if not isinstance(raw_items, list):
         raise ParseError("the JSON Feed has no list of items")
+    _check_count(len(raw_items), max_items)
     base = _link(document.get("feed_url"), url) or url
     items = []
     extended = False
     for number, raw in enumerate(raw_items, start=1):
+        _in_time()
         if not isinstance(raw, dict):
             raise ParseError(f"item {number} of the JSON Feed is not an object")
         extended = extended or isinstance(raw.get("_alliance"), dict)
@@ -480,11 +571,14 @@ def _calendar(body: bytes, kind: SourceKind, max_items: int) -> ParsedFeed:
     if kind is not SourceKind.EVENTS:
         raise ParseError("an iCalendar file holds events, but this source is for projects")
     try:
-        calendar = read_calendar_events(body, DEFAULT_ZONE, limit=max_items)
+        calendar = read_calendar_events(
+            body, DEFAULT_ZONE, limit=max_items, deadline=_DEADLINE.get()
+        )
     except CalendarError as error:
         raise ParseError(str(error)) from None
     items = []
     for event in calendar.events:
+        _in_time()
         guid = _guid(event.uid, "an event")
         where = f"event {guid[:100]!r}"
         body_html = _text_as_html(event.description)

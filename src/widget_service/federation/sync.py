@@ -209,6 +209,7 @@ def fetch_and_parse(fetcher: Fetcher, job: Job, max_items: int = 1000) -> Outcom
             kind=job.kind,
             content_type=fetched.content_type,
             max_items=max_items,
+            deadline=fetched.deadline,
         )
     except ParseError as error:
         return Outcome(job, fetched, error=str(error))

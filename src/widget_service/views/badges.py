@@ -123,6 +123,12 @@ def membership_description(membership: Membership) -> str:
             until=format_day(membership.until),
             **names,
         )
+    if membership.since > today():
+        return gettext(
+            "%(partner)s: member of the alliance “%(alliance)s” from %(date)s (not active yet)",
+            date=format_day(membership.since),
+            **names,
+        )
     return gettext(
         "%(partner)s: member of the alliance “%(alliance)s” since %(date)s",
         date=format_day(membership.since),
