@@ -60,6 +60,10 @@ def test_hostile_and_broken_documents_fail_with_a_clear_message(name: str, messa
         (json_feed({"title": "ohne id"}), "has no id"),
         (json_feed({"id": "x" * 501, "title": "t"}), "GUID longer than 500"),
         (json_feed({"id": "a", "title": "t", "date_published": "gestern"}), "not an ISO 8601"),
+        (
+            json_feed({"id": "a", "title": "t", "date_published": "9999-12-31T23:59:59-12:00"}),
+            "'9999-12-31T23:59:59-12:00' is out of range$",
+        ),
         (json_feed({"id": "a", "title": "t", "date_published": 1604307600}), "date-time text"),
         (json_feed({"id": "a"}), "neither a title nor any text"),
         (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", "for projects"),

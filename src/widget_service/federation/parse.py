@@ -43,7 +43,7 @@ from ..calendars import CalendarError, read_calendar_events
 from ..models import SourceKind
 from ..sanitize import clean_html, plain_text
 from ..text import is_http_url, is_slug, without_control
-from ..timeutil import UTC, Deadline, DeadlinePassed, parse_datetime
+from ..timeutil import UTC, Deadline, DeadlinePassed, OutOfRange, parse_datetime
 
 # feedparser's own strict parser, too, goes through defusedxml's expat reader: the one
 # :func:`create_parser` below makes, which also keeps the deadline of the read
@@ -288,6 +288,8 @@ def _moment(value: Any, where: str, name: str, zone: str = DEFAULT_ZONE) -> dt.d
         raise ParseError(f"{where}: {name} must be a date-time text, not {type(value).__name__}")
     try:
         return parse_datetime(value, zone)
+    except OutOfRange:
+        raise ParseError(f"{where}: {name} {value[:60]!r} is out of range") from None
     except (ValueError, OverflowError):
         raise ParseError(f"{where}: {name} {value[:60]!r} is not an ISO 8601 date-time") from None
 
