@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +114,24 @@ def app(config: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[Fla
         engine = db.engine()
         _empty_tables(engine)
         engine.dispose()
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[[dict[str, Any]], Flask]]:
+    """Builds further apps (other settings, same or other database); each one's
+    connections are closed at the end of the test, so none is left for the garbage
+    collector to find open in a later test."""
+    made: list[Flask] = []
+
+    def build(settings: dict[str, Any]) -> Flask:
+        application = create_app(settings)
+        made.append(application)
+        return application
+
+    yield build
+    for application in made:
+        with application.app_context():
+            db.engine().dispose()
 
 
 @pytest.fixture

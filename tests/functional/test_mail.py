@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -113,10 +114,10 @@ def test_without_smtp_mail_goes_to_the_outbox_listed_by_the_command(
 
 
 def test_mail_retry_fails_loudly_while_the_server_is_down(
-    config: dict[str, Any], session: Session
+    config: dict[str, Any], session: Session, make_app: Callable[[dict[str, Any]], Flask]
 ) -> None:
     port = free_port()
-    down = create_app({**config, "SMTP_URL": f"smtp://127.0.0.1:{port}"})
+    down = make_app({**config, "SMTP_URL": f"smtp://127.0.0.1:{port}"})
     _queue(session)
     result = down.test_cli_runner().invoke(args=["mail", "retry"])
     assert result.exit_code == 1
@@ -128,10 +129,10 @@ def test_mail_retry_fails_loudly_while_the_server_is_down(
 
 
 def test_the_web_process_sender_delivers_what_is_due(
-    config: dict[str, Any], session: Session
+    config: dict[str, Any], session: Session, make_app: Callable[[dict[str, Any]], Flask]
 ) -> None:
     with smtp_server() as (server, port):
-        app = create_app({**config, "SMTP_URL": f"smtp://127.0.0.1:{port}"})
+        app = make_app({**config, "SMTP_URL": f"smtp://127.0.0.1:{port}"})
         _queue(session)
         report = app.extensions[MAIL_SENDER].send_once()
         assert report is not None
@@ -141,10 +142,10 @@ def test_the_web_process_sender_delivers_what_is_due(
 
 
 def test_mail_a_request_queued_goes_out_once_the_answer_has_gone_out(
-    config: dict[str, Any], session: Session
+    config: dict[str, Any], session: Session, make_app: Callable[[dict[str, Any]], Flask]
 ) -> None:
     with smtp_server() as (server, port):
-        app = create_app(
+        app = make_app(
             {**config, "SMTP_URL": f"smtp://127.0.0.1:{port}", "MAIL_AFTER_RESPONSE": True}
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -211,9 +212,9 @@ def test_method_not_allowed(client: FlaskClient) -> None:
 
 
 def test_an_unexpected_error_is_a_plain_500_page(
-    config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    config: dict[str, Any], make_app: Callable[[dict[str, Any]], Flask]
 ) -> None:
-    app = create_app(config)
+    app = make_app(config)
 
     @app.get("/explode")
     def explode() -> str:
