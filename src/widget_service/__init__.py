@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from . import db, http, i18n, mail, ratelimit
 from .config import ConfigurationError, load_config
+from .legal import operator as legal_operator
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -27,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     http.init_app(app)
     ratelimit.init_app(app)
+    legal_operator.init_app(app)
 
     from .views import badges, builder, embed, errors, feeds, helpers, public
 
@@ -37,6 +39,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     embed.init_app(app)
     app.register_blueprint(builder.bp)
+    from .legal.blueprint import bp as legal_bp
+    from .legal.views import current_operator
+
+    app.register_blueprint(legal_bp)
+    app.jinja_env.globals["current_operator"] = current_operator
 
     from . import cli
 

@@ -43,16 +43,6 @@ def healthz() -> tuple[Response, int]:
     return response, status
 
 
-@bp.get("/privacy")
-def privacy() -> Response:
-    return _page("privacy.html")
-
-
-@bp.get("/accessibility")
-def accessibility() -> Response:
-    return _page("accessibility.html")
-
-
 @bp.get("/images/<digest>.<any(jpg, png):extension>")
 def picture(digest: str, extension: str) -> Response:
     """The service's copy of a project picture (see federation/pictures.py)."""

@@ -1,0 +1,13 @@
+"""The legal pages' URLs."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from . import views
+
+bp = Blueprint("legal", __name__)
+bp.add_url_rule("/imprint", "imprint", views.imprint)
+bp.add_url_rule("/privacy", "privacy", views.privacy)
+bp.add_url_rule("/accessibility", "accessibility", views.accessibility)
+bp.add_url_rule("/leichte-sprache", "easy_read", views.easy_read)

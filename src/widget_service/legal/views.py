@@ -1,0 +1,45 @@
+"""The legal pages: each is the operator's details in a template, cached like any page."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from werkzeug.wrappers import Response
+
+from ..http import cached
+from .content import legal_basis, webmaster_notes
+from .operator import EXTENSION, Operator
+
+
+def current_operator() -> Operator:
+    """The operator of this instance (see ``operator.init_app``)."""
+    found: Operator = current_app.extensions[EXTENSION]
+    return found
+
+
+def _page(template: str) -> Response:
+    body = render_template(template, operator=current_operator())
+    return cached(Response(body, mimetype="text/html"), "page")
+
+
+def imprint() -> Response:
+    return _page("legal/imprint.html")
+
+
+def privacy() -> Response:
+    operator = current_operator()
+    body = render_template(
+        "legal/privacy.html",
+        operator=operator,
+        basis=legal_basis(operator),
+        notes=webmaster_notes(operator),
+    )
+    return cached(Response(body, mimetype="text/html"), "page")
+
+
+def accessibility() -> Response:
+    return _page("legal/accessibility.html")
+
+
+def easy_read() -> Response:
+    """The site explained in Leichte Sprache (its text is German whatever the page's language)."""
+    return _page("legal/easy_read.html")
