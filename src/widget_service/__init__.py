@@ -40,10 +40,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     embed.init_app(app)
     app.register_blueprint(builder.bp)
     from .legal.blueprint import bp as legal_bp
-    from .legal.views import current_operator
+    from .legal.views import current_operator, privacy_note
 
     app.register_blueprint(legal_bp)
-    app.jinja_env.globals["current_operator"] = current_operator
+    app.jinja_env.globals.update(current_operator=current_operator, privacy_note=privacy_note)
 
     from . import cli
 

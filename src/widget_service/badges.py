@@ -91,9 +91,14 @@ def clean(text: str) -> str:
     return " ".join(_NOT_XML.sub("", text).split())
 
 
+_UNBROKEN = re.compile(r"(?<!\w)(?:e\. V\.|e\. G\.|g\. e\. V\.|a\. D\.)(?!\w)")
+
+
 def _pieces(text: str) -> list[tuple[str, bool]]:
     """Break opportunities: (piece, follows a space); words also break after a hyphen."""
     pieces: list[tuple[str, bool]] = []
+    # abbreviations of a legal form stay on one line ("e. V.", not "e." / "V.")
+    text = _UNBROKEN.sub(lambda found: found.group(0).replace(" ", "\u00a0"), text)
     for index, word in enumerate(text.split(" ")):
         if not word:
             continue

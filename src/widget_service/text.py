@@ -97,3 +97,20 @@ def shorten(value: str, limit: int) -> str:
         # the cut falls inside a word: leave that word out, unless it is the only one
         head = _PARTIAL_WORD.sub("", head).rstrip() or head
     return head.rstrip() + ELLIPSIS
+
+
+# a sentence ends with . ! ? (perhaps closed by a quote or bracket) before a space; "e. V."
+# and "z. B." are abbreviations, not ends: the word before the stop is longer than one letter
+_SENTENCE_END = re.compile(r"(?<=\w\w[.!?])[\"“”»)]?(?=\s)")
+
+
+def whole_sentences(value: str, limit: int) -> str:
+    """As many whole sentences as fit in ``limit`` characters; when not even the first
+    fits, the first sentence shortened at a word boundary with "…"."""
+    value = value.strip()
+    if len(value) <= limit:
+        return value
+    ends = [match.end() for match in _SENTENCE_END.finditer(value) if match.end() <= limit]
+    if ends:
+        return value[: ends[-1]].rstrip()
+    return shorten(value, limit)

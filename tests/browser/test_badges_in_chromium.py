@@ -81,7 +81,7 @@ def test_copy_button_copies_the_badge_snippet(
     assert page.locator("#badges-heading").is_visible()
     for image in page.locator(".badge-preview img").all():
         assert image.evaluate("i => i.complete && i.naturalWidth > 0")
-    page.get_by_role("button", name="Kopieren – Kleines Badge, HTML").click()
+    page.get_by_role("button", name="Kopieren – Kleines Mitgliedssiegel, HTML").click()
     page.get_by_role("status").filter(has_text="Kopiert").wait_for()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#badge-flat-html").input_value()

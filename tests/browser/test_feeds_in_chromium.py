@@ -25,14 +25,18 @@ def test_feeds_page_copies_an_address_and_says_so(
     )
     response = page.goto(f"{live_server.url}/feeds")
     assert response is not None and response.status == 200
-    button = page.get_by_role("button", name="Kopieren – RSS, Projekte, Niedersachsen packt an")
+    button = page.get_by_role("button", name="Kopieren – Projekte (RSS), Projekte, Alle Bündnisse")
+    card = page.locator(".feed-cards > li").nth(1)
+    below = page.locator("#choose")
+    before = (button.bounding_box(), card.bounding_box(), below.bounding_box())
     button.focus()
     page.keyboard.press("Enter")
-    status = page.locator(f"#feed-{PA}-projects-rss ~ [role=status]")
-    status.wait_for()
-    assert status.text_content() == "Kopiert"
+    page.get_by_role("status").filter(has_text="Kopiert").wait_for()
+    assert "is-copied" in (button.get_attribute("class") or "")
+    # the word changes in place: the button, its card and what follows keep their places
+    assert (button.bounding_box(), card.bounding_box(), below.bounding_box()) == before
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == f"{live_server.url}/feeds/{PA}/projects.rss"
+    assert copied == f"{live_server.url}/feeds/all/projects.rss"
     assert all(url.startswith(live_server.url) for url in requested), requested
     assert errors == []
     assert context.cookies() == []
@@ -53,7 +57,7 @@ def test_filters_on_the_feeds_page_change_the_addresses(
     )
     webcal = page.get_by_role(
         "link", name="Im Kalender abonnieren – Veranstaltungen, Niedersachsen packt an"
-    )
+    ).first
     assert webcal.get_attribute("href") == (
         f"webcal://{live_server.url.split('://')[1]}/feeds/{PA}/events.ics?region=Landkreis+Peine"
     )

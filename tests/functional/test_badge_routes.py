@@ -235,7 +235,7 @@ def test_verification_refuses_tampered_and_foreign_tokens(
     for bad in (swapped, token[:-3] + "abc", "garbage", unknown_key):
         response = client.get(f"/verify/{bad}")
         assert response.status_code == 400, bad
-        assert "Dieses Badge kann nicht geprüft werden" in response.text
+        assert "Dieses Mitgliedssiegel kann nicht geprüft werden" in response.text
         assert "Set-Cookie" not in response.headers
 
 

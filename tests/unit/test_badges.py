@@ -296,3 +296,12 @@ def test_bundled_font_measures_real_widths() -> None:
     assert font.width("Ü", 11) == font.width("U", 11)
     assert font.width("Mitglied", 11, bold=True) > font.width("Mitglied", 11)
     assert font.covers("Größe Ærø Łódź") and not font.covers("中文")
+
+
+def test_a_legal_form_is_never_split_across_lines() -> None:
+    name = "Förderverein für Völkerverständigung und Begegnung Süd-Ost-Niedersachsen e. V."
+    measurer = bundled_font()
+    for width in range(60, 400, 7):
+        lines = wrap(name, width, 12, False, measurer)
+        assert not any(line.endswith(" e.") or line.endswith("e.") for line in lines), lines
+        assert not any(line.startswith("V.") for line in lines), lines

@@ -6,6 +6,7 @@ from flask import current_app, render_template
 from werkzeug.wrappers import Response
 
 from ..http import cached
+from ..i18n import current_language
 from .content import legal_basis, webmaster_notes
 from .operator import EXTENSION, Operator
 
@@ -14,6 +15,13 @@ def current_operator() -> Operator:
     """The operator of this instance (see ``operator.init_app``)."""
     found: Operator = current_app.extensions[EXTENSION]
     return found
+
+
+def privacy_note() -> str:
+    """The webmasters' privacy note in the page's language (the builder offers it too)."""
+    language = current_language()
+    notes = webmaster_notes(current_operator())
+    return next(note.text for note in notes if note.lang == language)
 
 
 def _page(template: str) -> Response:

@@ -382,7 +382,7 @@ def badge_snippets(membership: Membership, lang: str = "de") -> list[BadgeSnippe
         markdown_alt = alt.replace("[", "(").replace("]", ")")
         html = (
             f'<a href="{_escape(link)}"><img src="{_escape(svg_url)}" alt="{_escape(alt)}"'
-            f' width="{width}" height="{height}"></a>'
+            f' width="{width}" height="{height}" referrerpolicy="strict-origin"></a>'
         )
         forms = (
             SnippetForm("html", gettext("HTML"), html, True),

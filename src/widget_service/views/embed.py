@@ -65,6 +65,9 @@ DARK = {
     "focus": "#ffbf47",
 }
 REFERRER_POLICY = "no-referrer"
+# what a host page's browser sends us when it loads a snippet: the site's origin, never the
+# page's path (and nothing from an https page to an http address); reach statistics count it
+SNIPPET_REFERRER_POLICY = "strict-origin"
 
 
 # --- what each widget reads ---------------------------------------------------------------
@@ -349,8 +352,27 @@ def _policy(script: bool) -> str:
     )
 
 
+def canvas_css(classes: str) -> str:
+    """The iframe document's own background: the widget's, so that no corner or sub-pixel
+    strip of another colour shows around it on a host page of any colour scheme."""
+    light, dark = LIGHT["bg"], DARK["bg"]
+    if "aw-dark" in classes.split():
+        return f"html,body{{background:{dark}}}"
+    if "aw-auto" in classes.split():
+        return (
+            f"html,body{{background:{light}}}"
+            f"@media (prefers-color-scheme: dark){{html,body{{background:{dark}}}}}"
+        )
+    return f"html,body{{background:{light}}}"
+
+
 def _document(rendered: Rendered, status: int = 200) -> Response:
-    html = render_template("embed/document.html", rendered=rendered, script=Markup(frame_script()))  # noqa: S704
+    html = render_template(
+        "embed/document.html",
+        rendered=rendered,
+        canvas=canvas_css(rendered.classes),
+        script=Markup(frame_script()),  # noqa: S704
+    )
     return _finish(Response(html, status=status, mimetype="text/html"), rendered, script=True)
 
 
@@ -491,14 +513,37 @@ def frame_title(settings: Settings) -> str:
     return title
 
 
+def fallback_text(settings: Settings) -> str:
+    """What the loader snippet's link says to a reader without JavaScript: what they get
+    ("Projekte von Niedersachsen packt an"), in the widget's language."""
+    title = settings.text("title")
+    if title:
+        return title
+    name, alliance = settings.widget.name, settings.alliance
+    if alliance is None:
+        return frame_title(settings)
+    session = db.session()
+    with force_locale(settings.lang):
+        if name == "banner" and settings.text("call"):
+            return content.call_by_slug(session, alliance, settings.text("call") or "").title
+        if name in ("projects", "events", "partners"):
+            return gettext(
+                "%(what)s of %(alliance)s",
+                what=settings.widget.label[settings.lang],
+                alliance=content.alliance_by_slug(session, alliance).name,
+            )
+    return frame_title(settings)
+
+
 def loader_snippet(settings: Settings) -> str:
     attributes = "".join(
         f' data-{name}="{_attr(value)}"' for name, value in settings.query().items()
     )
     return (
         f'<div data-widget="{settings.widget.name}"{attributes}>'
-        f'<a href="{_attr(page_for(settings))}">{_attr(frame_title(settings))}</a></div>\n'
-        f'<script async src="{service_base()}/embed.js"></script>'
+        f'<a href="{_attr(page_for(settings))}">{_attr(fallback_text(settings))}</a></div>\n'
+        f'<script async src="{service_base()}/embed.js" '
+        f'referrerpolicy="{SNIPPET_REFERRER_POLICY}"></script>'
     )
 
 
@@ -507,8 +552,9 @@ def iframe_snippet(settings: Settings, width: str = "100%", height: int | None =
         f'<iframe src="{_attr(widget_url("embed.document", settings))}" '
         f'title="{_attr(frame_title(settings))}" width="{width}" '
         f'height="{height or frame_height(settings)}" style="border:0;max-width:100%" '
-        'loading="lazy" referrerpolicy="no-referrer"></iframe>\n'
-        f'<script async src="{service_base()}/embed.js"></script>'
+        f'loading="lazy" referrerpolicy="{SNIPPET_REFERRER_POLICY}"></iframe>\n'
+        f'<script async src="{service_base()}/embed.js" '
+        f'referrerpolicy="{SNIPPET_REFERRER_POLICY}"></script>'
     )
 
 
@@ -540,7 +586,7 @@ def image_snippet(settings: Settings) -> str | None:
             alt = f"{call.title} – {gettext('This call has ended.')}"
         return (
             f'<a href="{_attr(target)}"><img src="{_attr(image)}" alt="{_attr(alt)}" '
-            f'width="{width}" height="{height}"></a>'
+            f'width="{width}" height="{height}" referrerpolicy="{SNIPPET_REFERRER_POLICY}"></a>'
         )
     if settings.widget.name == "badge" and alliance:
         found = content.membership(db.session(), alliance, settings.text("partner") or "")
@@ -557,7 +603,8 @@ def image_snippet(settings: Settings) -> str | None:
         shown = next(item for item in badge_snippets(found, settings.lang) if item.style == style)
         return (
             f'<a href="{_attr(badge_link(found))}"><img src="{_attr(image)}" '
-            f'alt="{_attr(shown.alt)}" width="{shown.width}" height="{shown.height}"></a>'
+            f'alt="{_attr(shown.alt)}" width="{shown.width}" height="{shown.height}" '
+            f'referrerpolicy="{SNIPPET_REFERRER_POLICY}"></a>'
         )
     return None
 

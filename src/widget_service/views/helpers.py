@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from ..http import external_url, inline_style
 from ..i18n import current_language, gettext, lazy_gettext, requested_language
 from ..images import EXTENSIONS
 from ..models import Call, Partner, PartnerKind, Project
-from ..text import is_hex_color
+from ..text import is_hex_color, whole_sentences
 
 PARTNER_KINDS = {
     PartnerKind.MUNICIPALITY: lazy_gettext("Municipality"),
@@ -126,11 +127,57 @@ def page_url(**changes: object) -> str:
     return url_for(request.endpoint, **values)
 
 
+@dataclass(frozen=True)
+class CalendarLink:
+    """One way to subscribe to a calendar: an app's own link, or the file itself."""
+
+    label: str
+    href: str
+
+
+def calendar_links(ics_url: str, name: str) -> list[CalendarLink]:
+    """Links that subscribe to the calendar at ``ics_url`` (absolute) in the usual programs.
+
+    They are plain links: nothing is loaded from those services until a reader follows one.
+    """
+    webcal = "webcal://" + ics_url.split("://", 1)[1]
+    return [
+        CalendarLink(gettext("Apple Calendar, Thunderbird, Android apps (webcal)"), webcal),
+        CalendarLink(
+            gettext("Google Calendar"),
+            "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
+        ),
+        CalendarLink(
+            gettext("Outlook.com"),
+            "https://outlook.live.com/calendar/0/addfromweb?"
+            + urlencode({"url": ics_url, "name": name}),
+        ),
+        CalendarLink(
+            gettext("Outlook with Microsoft 365"),
+            "https://outlook.office.com/calendar/0/addfromweb?"
+            + urlencode({"url": ics_url, "name": name}),
+        ),
+        CalendarLink(gettext("Download once (.ics file)"), ics_url),
+    ]
+
+
+def event_calendar(alliance: str, name: str, **filters: str | None) -> list[CalendarLink]:
+    """Subscription links for an alliance's (or ``all``) event calendar with these filters."""
+    query = {key: value for key, value in filters.items() if value}
+    if requested_language():
+        query["lang"] = str(requested_language())
+    url = external_url("feeds.events", alliance=alliance, fmt="ics", **query)
+    return calendar_links(url, name)
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["sentences"] = whole_sentences
     app.jinja_env.globals.update(
         asset_url=asset_url,
         brand_style=brand_style,
         call_style=call_style,
+        calendar_links=calendar_links,
+        event_calendar=event_calendar,
         lang_de=lang_de,
         page_url=page_url,
         partner_kind=partner_kind,

@@ -1,19 +1,26 @@
-// Copy buttons: <button type="button" data-copy="ID">…</button> copies the text (or value) of
-// the element with that id and says so in the button's live region. No globals.
+// Copy buttons: <button type="button" data-copy="ID" data-copied="Kopiert">…</button> copies the
+// text (or value) of the element with that id. The button shows its data-copied word in the
+// same place (its width fits both words, so nothing moves) and one live region says it to
+// screen readers. No globals.
 (function () {
   "use strict";
+  var announcer = null;
+  function announce(text) {
+    if (!announcer) {
+      announcer = document.createElement("span");
+      announcer.className = "visually-hidden";
+      announcer.setAttribute("role", "status");
+      document.body.appendChild(announcer);
+    }
+    announcer.textContent = "";
+    // a fresh text node in a live region that exists already is what screen readers announce
+    setTimeout(function () { announcer.textContent = text; }, 50);
+  }
   function copied(button) {
     var label = button.getAttribute("data-copied") || "Kopiert";
-    var status = button.querySelector("[data-copy-status]");
-    if (!status) {
-      status = document.createElement("span");
-      status.setAttribute("data-copy-status", "");
-      status.setAttribute("role", "status");
-      status.className = "copy-status";
-      button.after(status);
-    }
-    status.textContent = label;
-    setTimeout(function () { status.textContent = ""; }, 2500);
+    button.classList.add("is-copied");
+    announce(label);
+    setTimeout(function () { button.classList.remove("is-copied"); }, 2500);
   }
   function select(source) {
     if (source.select) { source.select(); return; }
@@ -23,6 +30,15 @@
     selection.removeAllRanges();
     selection.addRange(range);
   }
+  // the visible word gets a box of its own, so the copied word can take the same place
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
+    var word = button.firstChild;
+    if (!word || word.nodeType !== 3 || !word.textContent.trim()) { return; }
+    var label = document.createElement("span");
+    label.className = "copy-label";
+    button.insertBefore(label, word);
+    label.appendChild(word);
+  });
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button[data-copy]");
     if (!button) { return; }

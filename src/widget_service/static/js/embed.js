@@ -61,7 +61,7 @@
     iframe.src = new URL("embed/" + name + search, base).href;
     iframe.title = element.getAttribute("data-title") || FRAMED[name][lang];
     iframe.loading = "lazy";
-    iframe.referrerPolicy = "no-referrer";
+    iframe.referrerPolicy = "strict-origin";  // the site, never the page
     iframe.style.cssText = "display:block;width:100%;height:400px;border:0";
     root.replaceChildren(iframe);
     element.setAttribute(STATE, "ready");
@@ -78,7 +78,7 @@
       return;
     }
     fetch(new URL("fragment/" + name + search, base).href, {
-      credentials: "omit", mode: "cors", referrerPolicy: "no-referrer"
+      credentials: "omit", mode: "cors", referrerPolicy: "strict-origin"
     }).then(function (response) {
       // a 400 or 404 still carries a short message in the widget's language
       if (response.status >= 500) { throw new Error(String(response.status)); }
