@@ -270,7 +270,10 @@ def test_builder_shows_every_snippet_form_for_the_chosen_options(client: FlaskCl
         f'<div data-widget="events" data-alliance="{PA}" data-limit="3" data-theme="dark" '
         'data-lang="en" data-title="Termine">'
     )
-    assert f'<script async src="{BASE}/embed.js"></script>' in found["loader"]
+    assert (
+        f'<script async src="{BASE}/embed.js" referrerpolicy="strict-origin"></script>'
+        in (found["loader"])
+    )
     assert f'src="{BASE}/embed/events?{query}"' in found["iframe"].replace("&amp;", "&")
     assert 'title="Termine"' in found["iframe"]
     assert found["fragment"].strip() == f"{BASE}/fragment/events?{query}"
@@ -286,7 +289,11 @@ def test_builder_shows_every_snippet_form_for_the_chosen_options(client: FlaskCl
 
 def image_of(client: FlaskClient, snippet: str) -> tuple[str, tuple[int, int], str]:
     """An image snippet's URL, the PNG size it declares (checked against the image) and alt."""
-    found = re.search(r'<img src="([^"]+)" alt="([^"]+)" width="(\d+)" height="(\d+)">', snippet)
+    found = re.search(
+        r'<img src="([^"]+)" alt="([^"]+)" width="(\d+)" height="(\d+)" '
+        r'referrerpolicy="strict-origin">',
+        snippet,
+    )
     assert found, snippet
     url = htmllib.unescape(found.group(1))
     declared = (int(found.group(3)), int(found.group(4)))

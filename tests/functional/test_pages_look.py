@@ -106,7 +106,7 @@ def test_whole_sentences_never_cut_one() -> None:
 def test_landing_page_descriptions_end_with_a_sentence(client: FlaskClient) -> None:
     html = client.get("/").get_data(as_text=True)
     for description in re.findall(
-        r'<li class="card alliance-card".*?<p[^>]*>([^<]+)</p>', html, flags=re.DOTALL
+        r'<li class="card alliance-card[^"]*".*?<p[^>]*>([^<]+)</p>', html, flags=re.DOTALL
     ):
         assert description.rstrip().endswith((".", "!", "?", "“")), description
 
@@ -195,7 +195,7 @@ def test_builder_privacy_note_is_the_privacy_pages_note(client: FlaskClient) -> 
     ("query", "link"),
     [
         (f"widget=projects&alliance={PA}", "Projekte von Niedersachsen packt an"),
-        (f"widget=events&alliance={PA}&lang=en", "Events of Niedersachsen packt an"),
+        (f"widget=events&alliance={PA}&language=en", "Events of Niedersachsen packt an"),
         (f"widget=banner&alliance={PA}&call=partner-werden", "Werden Sie Bündnispartner!"),
         (f"widget=projects&alliance={PA}&title=Aus+dem+Bündnis", "Aus dem Bündnis"),
     ],

@@ -16,7 +16,7 @@ from ..colors import darken_until, readable_on
 from ..http import external_url, inline_style
 from ..i18n import current_language, gettext, lazy_gettext, requested_language
 from ..images import EXTENSIONS
-from ..models import Call, Partner, PartnerKind, Project
+from ..models import Alliance, Call, Partner, PartnerKind, Project
 from ..text import is_hex_color, whole_sentences
 
 PARTNER_KINDS = {
@@ -60,6 +60,13 @@ def brand_style(color: str) -> Markup:
         f"--brand-ink:{darken_until(color)}}}"
     )
     return inline_style(css)
+
+
+def alliance_card_style(alliance: Alliance) -> Markup:
+    """An alliance card's stripe in the alliance's own colour."""
+    if not is_hex_color(alliance.color):
+        return Markup("")
+    return inline_style(f".alliance-card-{alliance.id}{{--card-brand:{alliance.color}}}")
 
 
 def call_style(call: Call) -> Markup:
@@ -176,6 +183,7 @@ def init_app(app: Flask) -> None:
         asset_url=asset_url,
         brand_style=brand_style,
         call_style=call_style,
+        alliance_card_style=alliance_card_style,
         calendar_links=calendar_links,
         event_calendar=event_calendar,
         lang_de=lang_de,
