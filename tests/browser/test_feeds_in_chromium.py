@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
@@ -23,14 +25,19 @@ def test_feeds_page_copies_an_address_and_says_so(
     page.on(
         "console", lambda message: errors.append(message.text) if message.type == "error" else None
     )
+    page.clock.install()
     response = page.goto(f"{live_server.url}/feeds")
+    page.clock.pause_at(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))  # "Kopiert" stays shown
     assert response is not None and response.status == 200
-    button = page.get_by_role("button", name="Kopieren – Projekte (RSS), Projekte, Alle Bündnisse")
+    named = page.get_by_role("button", name="Kopieren – Projekte (RSS), Projekte, Alle Bündnisse")
+    assert named.get_attribute("data-copy") == "lead-all-projects-rss"
+    button = page.locator('button[data-copy="lead-all-projects-rss"]')
     card = page.locator(".feed-cards > li").nth(1)
     below = page.locator("#choose")
     before = (button.bounding_box(), card.bounding_box(), below.bounding_box())
     button.focus()
     page.keyboard.press("Enter")
+    page.clock.run_for(100)
     page.get_by_role("status").filter(has_text="Kopiert").wait_for()
     assert "is-copied" in (button.get_attribute("class") or "")
     # the word changes in place: the button, its card and what follows keep their places

@@ -3,13 +3,11 @@ horizontal scrolling, no axe violations, German content marked as German on Engl
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
 from playwright.sync_api import Browser, Page
 
 from .conftest import LiveServer
@@ -121,26 +119,3 @@ def test_every_page_in_both_languages_has_no_axe_violations(
     page.goto(_address(live_server, page, path, lang))
     assert page.evaluate("document.documentElement.lang") == lang
     assert axe_violations(page) == []
-
-
-@pytest.mark.usefixtures("demo")
-@pytest.mark.parametrize("host_scheme", ["dark", "light"])
-def test_a_dark_iframe_widget_has_no_light_corners_or_hairline(
-    live_server: LiveServer, page: Page, host_scheme: str
-) -> None:
-    page.set_viewport_size({"width": 600, "height": 900})
-    source = f"{live_server.url}/embed/events?alliance={PA}&limit=2&theme=dark"
-    page.set_content(
-        f"<!doctype html><html><head><style>:root{{color-scheme:{host_scheme}}}"
-        "body{background:#000;margin:40px}</style></head><body>"
-        f'<iframe src="{source}" title="Veranstaltungen" width="500" height="400" '
-        'style="border:0;display:block"></iframe></body></html>'
-    )
-    frame = page.frame_locator("iframe").locator("main")
-    frame.wait_for()
-    shot = Image.open(io.BytesIO(page.locator("iframe").screenshot())).convert("RGB")
-    width, height = shot.size
-    edges = [(0, 0), (width - 1, 0), (0, height - 1), (width - 1, height - 1)]
-    edges += [(x, height - 1) for x in range(0, width, 25)]  # the bottom row
-    light = [(x, y, shot.getpixel((x, y))) for x, y in edges if sum(shot.getpixel((x, y))) > 120]
-    assert light == []

@@ -206,3 +206,22 @@ def test_the_loaders_fallback_link_says_what_a_resident_gets(
     loader = builder_snippets(client, query)["loader"]
     found = re.search(r"<a href=\"[^\"]+\">([^<]+)</a>", loader)
     assert found and found.group(1) == link
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize(
+    ("theme", "canvas"),
+    [
+        ("dark", "html,body{background:#15191d}"),
+        ("light", "html,body{background:#ffffff}"),
+        ("auto", "@media (prefers-color-scheme: dark){html,body{background:#15191d}}"),
+    ],
+)
+def test_the_iframe_document_is_painted_in_the_widgets_own_colour(
+    client: FlaskClient, theme: str, canvas: str
+) -> None:
+    """No corner or sub-pixel strip of a light canvas shows around a dark widget, whatever
+    the colour scheme of the page that frames it."""
+    html = client.get(f"/embed/events?alliance={PA}&theme={theme}").get_data(as_text=True)
+    assert canvas in html
+    assert "background:transparent" not in html
