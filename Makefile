@@ -45,7 +45,7 @@ bench: setup
 
 # after changing user-facing text: extract, then translate the new entries in the .po files
 extract: setup
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o src/widget_service/translations/messages.pot --no-location --sort-output --omit-header src
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o src/widget_service/translations/messages.pot --no-location --sort-output --omit-header src widgets
 	$(BIN)/pybabel update -i src/widget_service/translations/messages.pot -d src/widget_service/translations --ignore-obsolete --ignore-pot-creation-date --no-wrap
 
 clean:

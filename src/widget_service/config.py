@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "FETCH_MAX_ITEMS": 1000,  # items read from one source
     "FETCH_WORKERS": 8,  # sources fetched at once
     "FETCH_CACHE_PATH": None,  # None: fetch-cache.sqlite3 in the instance folder
+    # a folder laid out like the shipped widgets/ (common.toml, base.css, <name>/widget.toml …);
+    # None: the widgets that ship with the service
+    "WIDGETS_PATH": None,
     "DEFAULT_TIMEZONE": "Europe/Berlin",
     "BABEL_DEFAULT_LOCALE": "de",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",

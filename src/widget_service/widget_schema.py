@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InvalidParameter
+from .shipped import WIDGETS
 from .text import ALL, CONTROL, is_hex_color, is_slug, whole_number
 
-FOLDER = Path(__file__).parent / "widgets"
+FOLDER = WIDGETS
 TYPES = ("alliance", "slug", "text", "integer", "choice", "color")
 MOUNTS = ("shadow", "iframe")
 # fullmatch, never "$": "$" also matches before a trailing newline
@@ -73,6 +74,28 @@ class Parameter:
         return text
 
 
+SNIPPETS = ("loader", "iframe", "fragment", "image", "oembed")
+# an image link only where the reader has an image (banners and badges declare it)
+DEFAULT_SNIPPETS = ("loader", "iframe", "fragment", "oembed")
+SIZE = re.compile(r"[0-9]{1,4}x[0-9]{1,4}")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The first height of the widget's iframe snippet; the loader then sizes it to its content.
+
+    ``height`` pixels, plus ``per_item`` for each of ``limit`` items (at most ``most``); with
+    ``item=`` (one record) ``item`` pixels; with ``size_from`` the height of that parameter's
+    ``WIDTHxHEIGHT`` value plus ``height``.
+    """
+
+    height: int = 150
+    per_item: int = 0
+    most: int = 2000
+    item: int = 0
+    size_from: str = ""
+
+
 @dataclass(frozen=True)
 class Widget:
     """A widget definition: what it is called, how the loader mounts it, what it reads."""
@@ -84,18 +107,17 @@ class Widget:
     reads: str
     parameters: Mapping[str, Parameter]
     folder: Path = field(compare=False)
+    frame: Frame = field(default_factory=Frame)
+    # the snippet forms the builder offers, in this order (SNIPPETS)
+    snippets: tuple[str, ...] = DEFAULT_SNIPPETS
     # the common parameters this widget does not use: checked, then ignored, so a set of
     # data- attributes copied from another widget works (CONTRACT: "the same in every form")
     ignored: Mapping[str, Parameter] = field(default_factory=dict)
 
     @property
     def template(self) -> str:
-        """The Jinja name of its template (the embed blueprint's template folder is ``widgets``)."""
+        """The Jinja name of its template (the widget folder is on the app's template path)."""
         return f"{self.name}/widget.html"
-
-    @property
-    def css(self) -> str:
-        return (self.folder / "widget.css").read_text(encoding="utf-8")
 
     def parse(self, args: Mapping[str, str]) -> Settings:
         """Check every parameter this widget takes and every common one it ignores.
@@ -134,6 +156,18 @@ class Settings:
         value = self.text("alliance")
         return None if value in (None, ALL) else value
 
+    def frame_height(self) -> int:
+        """A first height for an iframe snippet, from the widget's ``[frame]`` declaration."""
+        frame = self.widget.frame
+        if frame.size_from:
+            size = self.text(frame.size_from) or "0x0"
+            return int(size.split("x")[1]) + frame.height
+        if frame.item and self.text("item"):
+            return frame.item
+        if frame.per_item and "limit" in self.values:
+            return min(frame.most, frame.height + frame.per_item * self.number("limit"))
+        return frame.height
+
     def query(self) -> dict[str, str]:
         """The values that differ from their defaults, as query parameters, in schema order."""
         query: dict[str, str] = {}
@@ -169,6 +203,30 @@ def _parameter(name: str, spec: Mapping[str, Any]) -> Parameter:
     return parameter
 
 
+def _frame(name: str, spec: Mapping[str, Any], parameters: Mapping[str, Parameter]) -> Frame:
+    frame = Frame(
+        height=int(spec.get("height", 150)),
+        per_item=int(spec.get("per_item", 0)),
+        most=int(spec.get("max", 2000)),
+        item=int(spec.get("item", 0)),
+        size_from=str(spec.get("size_from", "")),
+    )
+    if frame.size_from:
+        sized = parameters.get(frame.size_from)
+        if sized is None or sized.default is None or not all(map(SIZE.fullmatch, sized.choices)):
+            raise ValueError(f"{name}: frame.size_from must name a choice of sizes like 300x250")
+    return frame
+
+
+def _snippets(name: str, declared: Any) -> tuple[str, ...]:
+    if declared is None:
+        return DEFAULT_SNIPPETS
+    unknown = [form for form in declared if form not in SNIPPETS]
+    if unknown or not declared:
+        raise ValueError(f"{name}: snippets must be some of {SNIPPETS}, not {declared!r}")
+    return tuple(declared)
+
+
 def _load(folder: Path, common: Mapping[str, Mapping[str, Any]]) -> Widget:
     with (folder / "widget.toml").open("rb") as handle:
         spec = tomllib.load(handle)
@@ -183,14 +241,17 @@ def _load(folder: Path, common: Mapping[str, Mapping[str, Any]]) -> Widget:
     for needed in ("widget.html", "widget.css"):
         if not (folder / needed).is_file():
             raise ValueError(f"{folder.name}: {needed} is missing")
+    parameters = {name: _parameter(name, merged[name]) for name in merged}
     return Widget(
         name=folder.name,
         label=spec["label"],
         description=spec["description"],
         mount=spec["mount"],
         reads=spec["reads"],
-        parameters={name: _parameter(name, merged[name]) for name in merged},
+        parameters=parameters,
         folder=folder,
+        frame=_frame(folder.name, spec.get("frame", {}), parameters),
+        snippets=_snippets(folder.name, spec.get("snippets")),
         ignored={name: _parameter(name, common[name]) for name in common if name not in merged},
     )
 

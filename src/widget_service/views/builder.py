@@ -17,15 +17,9 @@ from werkzeug.wrappers import Response
 
 from .. import content, db
 from ..content import Filters
-from ..errors import InvalidParameter, NotFound
-from ..http import cached
-from ..i18n import force_locale, lazy_gettext
-from ..models import Alliance, Call
-from ..text import ALL
-from ..widget_schema import Settings, widgets
-from .embed import (
-    READERS,
-    find_widget,
+from ..embed.catalogue import catalogue, find_widget
+from ..embed.readers import read
+from ..embed.snippets import (
     frame_height,
     frame_title,
     iframe_snippet,
@@ -36,6 +30,12 @@ from .embed import (
     service_base,
     widget_url,
 )
+from ..errors import InvalidParameter, NotFound
+from ..http import cached
+from ..i18n import force_locale, lazy_gettext
+from ..models import Alliance, Call
+from ..text import ALL
+from ..widget_schema import Settings
 from .errors import invalid_parameter_message, not_found_message
 
 bp = Blueprint("builder", __name__)
@@ -84,7 +84,8 @@ def _widget_args(
         running = calls.get(alliance)
         if running:
             args["call"] = running[0].slug
-    if name == "badge" and not args.get("partner") and alliance and alliance != ALL:
+    partner = parameters.get("partner")
+    if partner and partner.required and not args.get("partner") and alliance and alliance != ALL:
         partners = content.active_partners(session, Filters(alliance=alliance, limit=1))
         if partners:
             args["partner"] = partners[0].slug
@@ -121,32 +122,33 @@ def _typed(args: Mapping[str, str]) -> dict[str, str]:
 @bp.get("/widgets")
 def builder() -> Response:
     session = db.session()
+    widgets = catalogue()
     name = request.args.get("widget") or DEFAULT_WIDGET
     alliances = content.all_alliances(session)
     calls = _calls_by_alliance(session, alliances)
     status, error, settings, snippets = 200, None, None, None
     try:
-        if name not in widgets():
-            raise InvalidParameter("widget", "choice", options=", ".join(widgets()))
+        if name not in widgets:
+            raise InvalidParameter("widget", "choice", options=", ".join(widgets))
         settings = find_widget(name).parse(_widget_args(session, name, alliances, calls))
-        READERS[settings.widget.reads](session, settings)  # an unknown slug shows here
+        read(session, settings)  # an unknown slug shows here
         snippets = _snippets(settings)
     except InvalidParameter as problem:
         status, error = 400, invalid_parameter_message(problem)
     except NotFound as missing:
         status, error = 404, not_found_message(missing)
-    chosen = find_widget(name) if name in widgets() else find_widget(DEFAULT_WIDGET)
+    chosen = find_widget(name) if name in widgets else find_widget(DEFAULT_WIDGET)
     uses: dict[str, list[str]] = {}
     defaults: dict[str, object] = {}
-    for item in widgets().values():
+    for item in widgets.values():
         for parameter in item.parameters:
             uses.setdefault(parameter, []).append(item.name)
-    for item in (chosen, *widgets().values()):
+    for item in (chosen, *widgets.values()):
         for parameter, spec in item.parameters.items():
             defaults.setdefault(parameter, spec.default)
     html = render_template(
         "builder.html",
-        widgets=widgets(),
+        widgets=widgets,
         uses=uses,
         chosen=chosen,
         values=settings.values if settings else {**defaults, **_typed(request.args)},
