@@ -31,15 +31,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ratelimit.init_app(app)
 
     from . import embed
-    from .views import badges, builder, errors, feeds, helpers, public
+    from .badges.blueprint import bp as badges_bp
+    from .builder.blueprint import bp as builder_bp
+    from .feeds.blueprint import bp as feeds_bp
+    from .public.blueprint import bp as public_bp
+    from .web import errors, helpers
 
     errors.init_app(app)
     helpers.init_app(app)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(badges.bp)
-    app.register_blueprint(feeds.bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(badges_bp)
+    app.register_blueprint(feeds_bp)
     embed.init_app(app)
-    app.register_blueprint(builder.bp)
+    app.register_blueprint(builder_bp)
 
     from . import cli
 

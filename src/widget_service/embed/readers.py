@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from .. import content
+from ..badges.links import verification_url
 from ..content import Filters
 from ..errors import InvalidParameter
 from ..http import external_url
 from ..models import Event, Membership, Partner, Project
-from ..verification import verification_url
 from ..widget_schema import Settings
 from .theming import readable_pair
 

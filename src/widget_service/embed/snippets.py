@@ -10,9 +10,9 @@ from collections.abc import Callable
 from flask import render_template
 
 from .. import content, db
+from ..badges.snippets import badge_snippets
 from ..http import external_url
 from ..i18n import gettext
-from ..views.badges import badge_snippets
 from ..widget_schema import Settings
 from .readers import badge_link, item_url, listing_url
 
@@ -93,7 +93,7 @@ def _call_image(settings: Settings, alliance: str) -> str:
     target = call.button_link or external_url("public.alliance_page", alliance=alliance)
     alt = call.title + (f": {call.tagline}" if call.tagline else "")
     if call.has_ended():
-        # the image says so (badges.views.call_banner) and links to the alliance
+        # the image says so (badges.compose.call_banner) and links to the alliance
         target = external_url("public.alliance_page", alliance=alliance)
         alt = f"{call.title} – {gettext('This call has ended.')}"
     return _image_link(target, image, alt, width, height)

@@ -15,9 +15,9 @@ from ..errors import InvalidParameter, NotFound
 from ..http import POLICIES, cached, external_url, framable, open_cors
 from ..i18n import LANGUAGES, force_locale, requested_language
 from ..shipped import STATIC
-from ..views import errors
-from ..views.errors import invalid_parameter_message, not_found_message
-from ..views.helpers import site_name
+from ..web import errors
+from ..web.errors import invalid_parameter_message, not_found_message
+from ..web.helpers import site_name
 from ..widget_schema import widgets
 from . import render
 from .catalogue import settings_from, widget_folder

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -35,10 +35,9 @@ from ..http import cached
 from ..i18n import force_locale, lazy_gettext
 from ..models import Alliance, Call
 from ..text import ALL
+from ..web.errors import invalid_parameter_message, not_found_message
 from ..widget_schema import Settings
-from .errors import invalid_parameter_message, not_found_message
 
-bp = Blueprint("builder", __name__)
 DEFAULT_WIDGET = "projects"
 
 CHOICE_LABELS = {
@@ -119,7 +118,6 @@ def _typed(args: Mapping[str, str]) -> dict[str, str]:
     return shown
 
 
-@bp.get("/widgets")
 def builder() -> Response:
     session = db.session()
     widgets = catalogue()

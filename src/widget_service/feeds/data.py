@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
-from .. import calendars, content, feeds
+from .. import calendars, content
 from ..content import Filters, Resolved
 from ..errors import NotFound
 from ..http import external_url
@@ -29,7 +29,8 @@ from ..models import Alliance, Event, Partner, Project, Status
 from ..sanitize import clean_html, plain_text
 from ..text import ALL
 from ..timeutil import UTC
-from .helpers import picture_url, site_name
+from ..web.helpers import picture_url, site_name
+from . import render
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -111,13 +112,13 @@ def _page_of(feed: FeedRequest, rows: list[Item]) -> tuple[list[Item], bool]:
 def _document(
     feed: FeedRequest,
     fmt: str,
-    entries: list[feeds.Entry],
+    entries: list[render.Entry],
     items: Sequence[Project] | Sequence[Event],
     more: bool,
 ) -> Document:
     changed = _changed(feed, items)
     channel = _channel(feed, fmt, changed, more)
-    return Document(feeds.render(fmt, channel, entries), changed)
+    return Document(render.render(fmt, channel, entries), changed)
 
 
 def _changed(feed: FeedRequest, items: Sequence[Project] | Sequence[Event]) -> dt.datetime:
@@ -153,17 +154,17 @@ def page_url(feed: FeedRequest) -> str:
     return external_url(f"public.{feed.kind}", alliance=feed.alliance_slug, **query)
 
 
-def _channel(feed: FeedRequest, fmt: str, updated: dt.datetime, more: bool) -> feeds.Channel:
+def _channel(feed: FeedRequest, fmt: str, updated: dt.datetime, more: bool) -> render.Channel:
     title, subtitle = names(feed)
     alliance = feed.alliance
     if alliance is not None:
-        author = feeds.Person(
+        author = render.Person(
             alliance.name,
             alliance.website or external_url("public.alliance_page", alliance=alliance.slug),
         )
     else:
-        author = feeds.Person(site_name(), external_url("public.index"))
-    return feeds.Channel(
+        author = render.Person(site_name(), external_url("public.index"))
+    return render.Channel(
         # permanent: the first page, in no particular language
         id=feed_url(feed, fmt, language=False),
         title=title,
@@ -255,7 +256,7 @@ def item_url(item: Project | Event) -> str:
     return external_url(endpoint, alliance=item.alliance.slug, slug=item.slug)
 
 
-def project_entry(project: Project) -> feeds.Entry:
+def project_entry(project: Project) -> render.Entry:
     """A project as a feed entry."""
     url = item_url(project)
     parts: list[Markup] = []
@@ -274,7 +275,7 @@ def project_entry(project: Project) -> feeds.Entry:
     return _entry(project, url, project.title, project.summary, parts, happening=None)
 
 
-def event_entry(event: Event) -> feeds.Entry:
+def event_entry(event: Event) -> render.Entry:
     """An event as a feed entry: when, where and the online link readable in its text."""
     url = item_url(event)
     cancelled = event.status == Status.CANCELLED
@@ -307,7 +308,7 @@ def event_entry(event: Event) -> feeds.Entry:
     if event.description:
         parts.append(Markup(event.description))  # noqa: S704 (sanitised on the way in and below)
     parts.append(_provenance(event))
-    happening = feeds.Happening(
+    happening = render.Happening(
         starts=event.starts,
         ends=event.ends,
         timezone=event.timezone,
@@ -325,12 +326,12 @@ def _entry(
     title: str,
     summary: str,
     parts: list[Markup],
-    happening: feeds.Happening | None,
-) -> feeds.Entry:
+    happening: render.Happening | None,
+) -> render.Entry:
     published = item.published_at or item.created_at
     scheme = external_url("public.alliance_page", alliance=item.alliance.slug)
     language = current_language()
-    return feeds.Entry(
+    return render.Entry(
         guid=guid(item),
         url=url,
         title=title,
@@ -338,7 +339,7 @@ def _entry(
         content_html=clean_html("\n".join(part for part in parts if part)),
         published=published,
         updated=max(item.updated_at, published),
-        categories=[feeds.Category(f.slug, f.label(language), scheme) for f in item.fields],
+        categories=[render.Category(f.slug, f.label(language), scheme) for f in item.fields],
         author=_author(item),
         enclosure=_enclosure(item),
         external_url=None if item.is_local else absolute_url(item.remote_url),
@@ -347,21 +348,21 @@ def _entry(
     )
 
 
-def _enclosure(item: Project | Event) -> feeds.Enclosure | None:
+def _enclosure(item: Project | Event) -> render.Enclosure | None:
     """The item's picture: the service's copy where there is one, else its address."""
     if isinstance(item, Project) and item.picture is not None:
         copy = picture_url(item, absolute=True)
         if copy and item.picture.media_type:
-            return feeds.Enclosure(copy, item.picture.media_type, item.picture.size or 0)
-    return feeds.enclosure_for(absolute_url(item.image))
+            return render.Enclosure(copy, item.picture.media_type, item.picture.size or 0)
+    return render.enclosure_for(absolute_url(item.image))
 
 
-def _author(item: Project | Event) -> feeds.Person | None:
+def _author(item: Project | Event) -> render.Person | None:
     if item.partner is not None:
-        return feeds.Person(item.partner.name, absolute_url(item.partner.website))
+        return render.Person(item.partner.name, absolute_url(item.partner.website))
     if item.remote_partner and item.remote_partner.get("name"):
         # a federated item made by a partner this instance does not know
-        return feeds.Person(item.remote_partner["name"], None)
+        return render.Person(item.remote_partner["name"], None)
     return None
 
 

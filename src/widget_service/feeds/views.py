@@ -11,32 +11,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from .. import calendars, db, feeds
+from .. import calendars, db
 from ..errors import InvalidParameter, NotFound
 from ..http import cached, open_cors
 from ..i18n import current_language, gettext, requested_language
-from . import errors, feed_data
+from ..web import errors
+from . import data as feed_data
+from . import render
 
-bp = Blueprint("feeds", __name__)
-
-MEDIA_TYPES = {**feeds.MEDIA_TYPES, "ics": calendars.MEDIA_TYPE}
+MEDIA_TYPES = {**render.MEDIA_TYPES, "ics": calendars.MEDIA_TYPE}
 HTML_ENDPOINTS = {"feeds.index", "feeds.json_feed_about"}
 
 
-@bp.get("/feeds/<alliance>/projects.<any(rss, atom, json):fmt>")
 def projects(alliance: str, fmt: str) -> Response:
     session = db.session()
     feed = feed_data.read_request(session, "projects", alliance, request.args)
     return _send(feed_data.project_feed(session, feed, fmt), MEDIA_TYPES[fmt])
 
 
-@bp.get("/feeds/<alliance>/events.<any(rss, atom, json, ics):fmt>")
 def events(alliance: str, fmt: str) -> Response:
     session = db.session()
     feed = feed_data.read_request(session, "events", alliance, request.args)
@@ -45,7 +43,6 @@ def events(alliance: str, fmt: str) -> Response:
     return _send(feed_data.event_feed(session, feed, fmt), MEDIA_TYPES[fmt])
 
 
-@bp.get("/p/<alliance>/events/<slug>.ics")
 def event_ics(alliance: str, slug: str) -> Response:
     document = feed_data.single_event_calendar(db.session(), alliance, slug)
     response = _send(document, calendars.MEDIA_TYPE)
@@ -53,14 +50,12 @@ def event_ics(alliance: str, slug: str) -> Response:
     return response
 
 
-@bp.get("/feeds")
 def index() -> Response:
     page = feed_data.feeds_page(db.session(), request.args)
     response = Response(render_template("feeds.html", page=page), mimetype="text/html")
     return cached(response, "page")
 
 
-@bp.get("/docs/json-feed")
 def json_feed_about() -> Response:
     """What the ``about`` key of the ``_alliance`` extension points to."""
     target = url_for(".index", lang=requested_language(), _anchor="json-feed")
@@ -83,7 +78,6 @@ def _plain(status: int, message: str) -> Response:
     return open_cors(response)
 
 
-@bp.errorhandler(NotFound)
 def not_found(error: NotFound) -> Response:
     if request.endpoint in HTML_ENDPOINTS:
         return errors.handle_not_found(error)
@@ -99,11 +93,6 @@ def outage(error: Exception) -> Response:
     return errors.unavailable(_plain(503, errors.unavailable_message()))
 
 
-for _outage in db.OUTAGES:
-    bp.register_error_handler(_outage, outage)
-
-
-@bp.errorhandler(InvalidParameter)
 def invalid(error: InvalidParameter) -> Response:
     if request.endpoint in HTML_ENDPOINTS:
         return errors.handle_invalid(error)
@@ -115,7 +104,6 @@ def invalid(error: InvalidParameter) -> Response:
 LINK_TYPES = {fmt: media_type.split(";")[0] for fmt, media_type in MEDIA_TYPES.items()}
 
 
-@bp.app_template_global()
 @pass_context
 def feed_links(context: Context) -> Markup:
     """``<link rel="alternate">`` to the feeds that match the page being rendered."""

@@ -22,9 +22,9 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from .colors import BLACK, WHITE, darken_until, lighten_until, text_pair
-from .metrics import CSS_FAMILY, bundled_font
-from .text import is_hex_color
+from ..colors import BLACK, WHITE, darken_until, lighten_until, text_pair
+from ..metrics import CSS_FAMILY, bundled_font
+from ..text import is_hex_color
 
 DEFAULT_BRAND = "#005ea8"
 SIZE_STEP = 0.5

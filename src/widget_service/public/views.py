@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import jsonify, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -16,7 +16,6 @@ from ..images import EXTENSIONS
 from ..models import Alliance
 from ..text import ALL
 
-bp = Blueprint("public", __name__)
 PAGE_SIZE = 12
 
 
@@ -25,7 +24,6 @@ def _page(template: str, **context: object) -> Response:
     return cached(response, "page")
 
 
-@bp.get("/")
 def index() -> Response:
     session = db.session()
     alliances = content.all_alliances(session)
@@ -33,7 +31,6 @@ def index() -> Response:
     return _page("index.html", alliances=alliances, calls=calls)
 
 
-@bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
     if db.is_available(db.engine()):
         response, status = jsonify(status="ok"), 200
@@ -43,17 +40,14 @@ def healthz() -> tuple[Response, int]:
     return response, status
 
 
-@bp.get("/privacy")
 def privacy() -> Response:
     return _page("privacy.html")
 
 
-@bp.get("/accessibility")
 def accessibility() -> Response:
     return _page("accessibility.html")
 
 
-@bp.get("/images/<digest>.<any(jpg, png):extension>")
 def picture(digest: str, extension: str) -> Response:
     """The service's copy of a project picture (see federation/pictures.py)."""
     found = content.stored_picture(db.session(), digest)
@@ -65,7 +59,6 @@ def picture(digest: str, extension: str) -> Response:
     return open_cors(cached(response, "immutable", etag=digest))
 
 
-@bp.get("/p/<alliance>")
 def alliance_page(alliance: str) -> Response:
     if alliance == ALL:
         return redirect(url_for(".index"))
@@ -113,7 +106,6 @@ def _listing(session: Session, alliance: str, page_size: int = PAGE_SIZE) -> Lis
     )
 
 
-@bp.get("/p/<alliance>/projects")
 def projects(alliance: str) -> Response:
     session = db.session()
     listing = _listing(session, alliance)
@@ -122,7 +114,6 @@ def projects(alliance: str) -> Response:
     return _page("projects.html", listing=listing, items=items, total=total)
 
 
-@bp.get("/p/<alliance>/events")
 def events(alliance: str) -> Response:
     session = db.session()
     listing = _listing(session, alliance)
@@ -132,7 +123,6 @@ def events(alliance: str) -> Response:
     return _page("events.html", listing=listing, items=items, past=past)
 
 
-@bp.get("/p/<alliance>/partners")
 def partners(alliance: str) -> Response:
     session = db.session()
     listing = _listing(session, alliance, page_size=500)
@@ -140,21 +130,18 @@ def partners(alliance: str) -> Response:
     return _page("partners.html", listing=listing, items=items)
 
 
-@bp.get("/p/<alliance>/projects/<slug>")
 def project(alliance: str, slug: str) -> Response:
     found = content.published_project(db.session(), alliance, slug)
     response = Response(render_template("project.html", project=found), mimetype="text/html")
     return cached(response, "page", last_modified=found.updated_at)
 
 
-@bp.get("/p/<alliance>/events/<slug>")
 def event(alliance: str, slug: str) -> Response:
     found = content.visible_event(db.session(), alliance, slug)
     response = Response(render_template("event.html", event=found), mimetype="text/html")
     return cached(response, "page", last_modified=found.updated_at)
 
 
-@bp.get("/p/<alliance>/partners/<slug>")
 def partner(alliance: str, slug: str) -> Response:
     session = db.session()
     membership = content.membership(session, alliance, slug)
