@@ -1,6 +1,6 @@
 # make run   — set up, load the demo content into SQLite, serve it on http://127.0.0.1:5000
 # make test  — set up, run every test (SQLite; PostgreSQL when WIDGETS_TEST_DATABASE_URL is set)
-# make lint  — ruff and mypy;  make bench — the benchmarks under bench/
+# make lint  — ruff, mypy and the import contracts (lint-imports);  make bench — the benchmarks under bench/
 
 PYTHON ?= python3
 VENV := .venv
@@ -35,6 +35,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff check --fix .

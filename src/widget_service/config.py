@@ -43,10 +43,8 @@ DEFAULTS: dict[str, Any] = {
     # a folder laid out like the shipped widgets/ (common.toml, base.css, <name>/widget.toml …);
     # None: the widgets that ship with the service
     "WIDGETS_PATH": None,
-    "DEFAULT_TIMEZONE": "Europe/Berlin",
     "BABEL_DEFAULT_LOCALE": "de",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
-    "LANGUAGES": ("de", "en"),
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # e-mail (mail.py): smtp://, smtps:// or smtp+starttls://; None: the instance's outbox
     "SMTP_URL": None,
