@@ -91,8 +91,21 @@ def _normalise(app: Flask) -> None:
         config[key] = _positive(key, config[key], kind)
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "widgets.sqlite3")
+    _widget_folder(config)
     if config["PUBLIC_URL"]:
         config["PUBLIC_URL"] = str(config["PUBLIC_URL"]).rstrip("/")
+
+
+def _widget_folder(config: Any) -> None:
+    # the environment's WIDGETS_PATH arrives without its prefix, as PATH
+    if config.get("PATH") and not config.get("WIDGETS_PATH"):
+        config["WIDGETS_PATH"] = config.pop("PATH")
+    folder = config.get("WIDGETS_PATH")
+    if folder and not (Path(folder) / "common.toml").is_file():
+        raise ConfigurationError(
+            f"WIDGETS_PATH must name a folder laid out like the shipped widgets/ "
+            f"(with common.toml and a folder per widget), not {folder!r}."
+        )
 
 
 FETCH_NUMBERS: dict[str, type[int] | type[float]] = {
