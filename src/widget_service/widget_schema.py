@@ -22,6 +22,8 @@ from .text import ALL, CONTROL, is_hex_color, is_slug, whole_number
 FOLDER = WIDGETS
 TYPES = ("alliance", "slug", "text", "integer", "choice", "color")
 MOUNTS = ("shadow", "iframe")
+# where the builder takes the options of a slug or text parameter from
+OPTION_SOURCES = ("partners", "regions", "fields", "calls", "partner_kinds")
 # fullmatch, never "$": "$" also matches before a trailing newline
 NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
 
@@ -41,6 +43,22 @@ class Parameter:
     high: int = 0
     max_length: int = 200
     allow_all: bool = True
+    # for the builder: the field's label and hint (de, en), where a select takes its options
+    # from, the labels of a choice's values, and whether the builder shows it at all
+    label: Mapping[str, str] = field(default_factory=dict, compare=False)
+    hint: Mapping[str, str] = field(default_factory=dict, compare=False)
+    options: str = ""
+    choice_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
+    builder: bool = True
+
+    def label_in(self, lang: str) -> str:
+        """The builder's label in ``lang`` (German when there is none in ``lang``)."""
+        return self.label.get(lang) or self.label.get("de") or self.name
+
+    def choice_label(self, value: str, lang: str) -> str:
+        """What the builder shows for one of a choice's values."""
+        labels = self.choice_labels.get(value, {})
+        return labels.get(lang) or labels.get("de") or value
 
     def parse(self, raw: str | None) -> Value:
         """The checked value of ``raw`` (``None`` or blank: the default)."""
@@ -192,7 +210,14 @@ def _parameter(name: str, spec: Mapping[str, Any]) -> Parameter:
         high=int(spec.get("max", 0)),
         max_length=int(spec.get("max_length", 200)),
         allow_all=bool(spec.get("all", True)),
+        label=dict(spec.get("label", {})),
+        hint=dict(spec.get("hint", {})),
+        options=str(spec.get("options", "")),
+        choice_labels={key: dict(value) for key, value in spec.get("choice_labels", {}).items()},
+        builder=bool(spec.get("builder", True)),
     )
+    if parameter.options and parameter.options not in OPTION_SOURCES:
+        raise ValueError(f"parameter {name}: options must be one of {OPTION_SOURCES}")
     if not parameter.allow_all and parameter.default == ALL:
         # one alliance and no default: "all" is what the common definition would give
         parameter = replace(parameter, default=None)
@@ -266,6 +291,13 @@ def widgets(folder: Path = FOLDER) -> dict[str, Widget]:
         if path.is_dir() and (path / "widget.toml").is_file() and NAME.fullmatch(path.name):
             found[path.name] = _load(path, common)
     return found
+
+
+@cache
+def common_names(folder: Path = FOLDER) -> tuple[str, ...]:
+    """The common parameters of ``folder/common.toml``, in the order they are declared."""
+    with (folder / "common.toml").open("rb") as handle:
+        return tuple(tomllib.load(handle))
 
 
 def widget(name: str) -> Widget | None:

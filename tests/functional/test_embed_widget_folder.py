@@ -76,3 +76,26 @@ def test_the_loader_knows_a_copy_that_mounts_as_an_iframe(
 
 def test_the_shipped_app_has_no_such_widget(client: Any) -> None:
     assert client.get(f"/embed/neueste?alliance={PA}").status_code == 404
+
+
+def test_the_builder_form_comes_from_the_declarations(
+    operator_folder: Path, config: dict[str, Any], make_app: Any, demo: object
+) -> None:
+    toml = operator_folder / "neueste" / "widget.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8")
+        + '\n[parameters.order]\ntype = "choice"\nchoices = ["new", "old"]\n'
+        'label = { de = "Reihenfolge", en = "Order" }\n'
+        'choice_labels.old = { de = "Älteste zuerst", en = "Oldest first" }\n',
+        encoding="utf-8",
+    )
+    client = make_app({**config, "WIDGETS_PATH": str(operator_folder)}).test_client()
+    page = client.get(f"/widgets?widget=neueste&alliance={PA}").get_data(as_text=True)
+    field = re.search(r'<div class="field" data-widgets="neueste">.*?</div>', page, re.S)
+    assert field is not None, page
+    assert '<label for="b-order">Reihenfolge</label>' in field.group(0)
+    assert '<option value="old">Älteste zuerst</option>' in field.group(0)
+    assert '<option value="">Alle</option>' in field.group(0)  # no default: "all" is a choice
+    english = client.get("/widgets?widget=projects&lang=en").get_data(as_text=True)
+    assert '<label for="b-order">Order</label>' in english
+    assert re.search(r'data-widgets="neueste" hidden>\s*<label for="b-order">', english)

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from .. import content, db
 from ..content import Filters
-from ..embed.catalogue import catalogue, find_widget
+from ..embed.catalogue import catalogue, find_widget, widget_folder
 from ..embed.readers import read
 from ..embed.snippets import (
     frame_height,
@@ -32,27 +32,14 @@ from ..embed.snippets import (
 )
 from ..errors import InvalidParameter, NotFound
 from ..http import cached
-from ..i18n import force_locale, lazy_gettext
+from ..i18n import current_language, force_locale
 from ..models import Alliance, Call
 from ..text import ALL
 from ..web.errors import invalid_parameter_message, not_found_message
-from ..widget_schema import Settings
+from ..widget_schema import Settings, common_names
+from .form import Sources, fields
 
 DEFAULT_WIDGET = "projects"
-
-CHOICE_LABELS = {
-    "light": lazy_gettext("Light"),
-    "dark": lazy_gettext("Dark"),
-    "auto": lazy_gettext("Follow the visitor’s setting"),
-    "list": lazy_gettext("List"),
-    "cards": lazy_gettext("Cards"),
-    "compact": lazy_gettext("Compact"),
-    # the badge styles, named as on the partner pages' badge snippets
-    "flat": lazy_gettext("Small badge"),
-    "seal": lazy_gettext("Seal"),
-    "de": "Deutsch",
-    "en": "English",
-}
 
 
 def _calls_by_alliance(session: Session, alliances: Sequence[Alliance]) -> dict[str, list[Call]]:
@@ -135,27 +122,24 @@ def builder() -> Response:
         status, error = 400, invalid_parameter_message(problem)
     except NotFound as missing:
         status, error = 404, not_found_message(missing)
-    chosen = find_widget(name) if name in widgets else find_widget(DEFAULT_WIDGET)
-    uses: dict[str, list[str]] = {}
+    chosen = widgets.get(name) or widgets.get(DEFAULT_WIDGET) or next(iter(widgets.values()))
+    sources = Sources(
+        alliances=alliances,
+        partners=content.active_partners(session, Filters(limit=1000)),
+        regions=content.regions(session),
+        calls=calls,
+        lang=current_language(),
+    )
     defaults: dict[str, object] = {}
-    for item in widgets.values():
-        for parameter in item.parameters:
-            uses.setdefault(parameter, []).append(item.name)
     for item in (chosen, *widgets.values()):
         for parameter, spec in item.parameters.items():
             defaults.setdefault(parameter, spec.default)
     html = render_template(
         "builder.html",
         widgets=widgets,
-        uses=uses,
+        fields=fields(widgets, common_names(widget_folder()), chosen, sources),
         chosen=chosen,
         values=settings.values if settings else {**defaults, **_typed(request.args)},
-        raw=request.args,
-        alliances=alliances,
-        partners=content.active_partners(session, Filters(limit=1000)),
-        regions=content.regions(session),
-        calls=calls,
-        choice_labels={key: str(label) for key, label in CHOICE_LABELS.items()},
         error=error,
         snippets=snippets,
         service_host=urlsplit(service_base()).netloc,
