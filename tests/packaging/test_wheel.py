@@ -58,7 +58,12 @@ def _run(*args: str | Path, cwd: Path, env: dict[str, str]) -> str:
 
 
 def test_the_built_wheel_serves_every_widget_outside_the_checkout(tmp_path: Path) -> None:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("WIDGETS_")}
+    # nothing of this checkout's settings or import path reaches the fresh environment
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("WIDGETS_") and key != "PYTHONPATH"
+    }
     built = tmp_path / "dist"
     _run(
         sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
