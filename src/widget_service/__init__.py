@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from . import db, http, i18n, mail, ratelimit
 from .config import ConfigurationError, load_config
 from .legal import operator as legal_operator
+from .shipped import STATIC
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -22,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         __name__,
         instance_path=os.environ.get("WIDGETS_INSTANCE_PATH") or None,
         instance_relative_config=True,
+        static_folder=str(STATIC),
     )
     load_config(app, config)
     db.init_app(app)
@@ -30,15 +32,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ratelimit.init_app(app)
     legal_operator.init_app(app)
 
-    from .views import badges, builder, embed, errors, feeds, helpers, public
+    from . import embed
+    from .badges.blueprint import bp as badges_bp
+    from .builder.blueprint import bp as builder_bp
+    from .feeds.blueprint import bp as feeds_bp
+    from .public.blueprint import bp as public_bp
+    from .web import errors, helpers
 
     errors.init_app(app)
     helpers.init_app(app)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(badges.bp)
-    app.register_blueprint(feeds.bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(badges_bp)
+    app.register_blueprint(feeds_bp)
     embed.init_app(app)
-    app.register_blueprint(builder.bp)
+    app.register_blueprint(builder_bp)
     from .legal.blueprint import bp as legal_bp
     from .legal.views import current_operator, privacy_note
 
