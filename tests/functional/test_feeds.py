@@ -702,9 +702,9 @@ def test_pages_without_a_feed_announce_none(client: FlaskClient) -> None:
 def test_event_page_offers_add_to_calendar(client: FlaskClient) -> None:
     html = client.get(f"/p/{HZ}/events/konferenz-zusammenhalt").get_data(as_text=True)
     assert f'href="/p/{HZ}/events/konferenz-zusammenhalt.ics"' in html
-    assert "In meinen Kalender übernehmen" in html
+    assert "Diesen Termin in meinen Kalender" in html
     cancelled = client.get(f"/p/{HZ}/events/gespraech-kirche-und-gesellschaft")
-    assert "In meinen Kalender übernehmen" not in cancelled.get_data(as_text=True)
+    assert "Diesen Termin in meinen Kalender" not in cancelled.get_data(as_text=True)
 
 
 @pytest.mark.usefixtures("demo")
