@@ -33,6 +33,8 @@ EXAMPLES = {
     "/healthz": "/healthz",
     "/privacy": "/privacy",
     "/accessibility": "/accessibility",
+    "/imprint": "/imprint",
+    "/leichte-sprache": "/leichte-sprache",
     "/feeds": "/feeds",
     "/docs/json-feed": "/docs/json-feed",
     "/widgets": "/widgets",
