@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, g
 from werkzeug.wrappers import Response
 
-from . import db, http, i18n, mail, ratelimit
+from . import db, http, i18n, mail, monitoring, ratelimit
 from .config import ConfigurationError, load_config
 
 
@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     http.init_app(app)
     ratelimit.init_app(app)
+    monitoring.init_app(app)
 
     from .views import badges, builder, embed, errors, feeds, helpers, public
 

@@ -130,6 +130,7 @@ def test_postgres_restart_under_load_answers_503_then_recovers(tmp_path: Path) -
                 stop.set()
                 for thread in threads:
                     thread.join()
+            scrape = _ask(server.url, "/metrics")
 
     for answer in down:
         assert answer.status == "503", answer
@@ -147,6 +148,14 @@ def test_postgres_restart_under_load_answers_503_then_recovers(tmp_path: Path) -
         if answer.status == "503":
             assert answer.retry_after, answer
             assert answer.media_type == ROUTES[answer.path], answer
+    # /metrics adds up both workers' counters: every feed answer is counted once
+    feeds = [a for a in [*answers, *down, *after] if a.path.startswith("/feeds/")]
+    counted = sum(
+        float(line.rpartition(" ")[2])
+        for line in scrape.body.decode().splitlines()
+        if line.startswith("widgets_http_requests_total{") and 'route_class="feeds"' in line
+    )
+    assert counted == len(feeds), scrape.body.decode()
     log = server.log()
     assert server.crashes() == [], "\n".join(server.crashes())
     assert '"GET None"' not in log
