@@ -1,6 +1,7 @@
 # make run   — set up, load the demo content into SQLite, serve it on http://127.0.0.1:5000
 # make test  — set up, run every test (SQLite; PostgreSQL when WIDGETS_TEST_DATABASE_URL is set)
 # make lint  — ruff and mypy;  make bench — the benchmarks under bench/
+# make audit — known vulnerabilities with a fix available in the installed packages (pip-audit)
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +11,7 @@ CATALOGS := $(wildcard src/widget_service/translations/*/LC_MESSAGES/messages.po
 COMPILED := $(CATALOGS:.po=.mo)
 DEV := WIDGETS_ENV=development
 
-.PHONY: setup run test lint format bench translations extract clean
+.PHONY: setup run test lint audit format bench load translations extract clean
 
 setup: $(STAMP) $(COMPILED)
 
@@ -35,6 +36,9 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
+
+audit: setup
+	$(BIN)/python .ci/audit.py
 
 format: setup
 	$(BIN)/ruff check --fix .
