@@ -63,7 +63,7 @@ class Gunicorn:
         self.wait_until_up()
         return self
 
-    def wait_until_up(self, timeout: float = 30.0) -> None:
+    def wait_until_up(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process is not None
