@@ -8,8 +8,6 @@ own with :func:`make_engine` and :func:`make_session_factory`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -132,17 +130,6 @@ def _first_line(error: BaseException) -> str:
     """An error's first line: SQLAlchemy appends the SQL and a link, the log needs the cause."""
     lines = str(error).strip().splitlines()
     return lines[0] if lines else type(error).__name__
-
-
-@contextmanager
-def transaction(db_session: Session) -> Iterator[Session]:
-    """Commit what the block does, or roll all of it back when it raises."""
-    try:
-        yield db_session
-        db_session.commit()
-    except BaseException:
-        db_session.rollback()
-        raise
 
 
 def is_available(bound: Engine) -> bool:
