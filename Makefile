@@ -10,7 +10,7 @@ CATALOGS := $(wildcard src/widget_service/translations/*/LC_MESSAGES/messages.po
 COMPILED := $(CATALOGS:.po=.mo)
 DEV := WIDGETS_ENV=development
 
-.PHONY: setup run test lint format bench translations extract clean
+.PHONY: setup run serve-prod test lint format bench translations extract clean
 
 setup: $(STAMP) $(COMPILED)
 
@@ -27,6 +27,12 @@ run: setup
 	$(DEV) $(BIN)/widget-service init-db
 	$(DEV) $(BIN)/widget-service demo
 	$(DEV) $(BIN)/widget-service serve
+
+# gunicorn and nginx with the shipped configurations on http://127.0.0.1:8080 (no TLS)
+serve-prod: setup
+	$(DEV) $(BIN)/widget-service init-db
+	$(DEV) $(BIN)/widget-service demo
+	$(DEV) $(BIN)/python deploy/serve_prod.py
 
 test: setup
 	$(BIN)/pytest

@@ -59,6 +59,9 @@ SHAREABLE_VARY = frozenset({"accept-language", "accept-encoding", "origin"})
 # what a 304 leaves out: it describes the body the client already has
 ENTITY = frozenset({"content-type", "content-length", "content-encoding", "content-language"})
 REFUSES_GZIP = re.compile(r"(^|,)\s*gzip\s*;\s*q=0(\.0*)?\s*(,|$)")
+# a form's token is good for one use: a page that carries one is never shared, whatever
+# its Cache-Control says
+FORM_TOKEN = b'name="form_token"'
 MAX_AGE = re.compile(r"max-age=(\d+)")
 
 
@@ -243,7 +246,7 @@ class ResponseCache:
         return captured[0], list(captured[1]), b"".join(chunks), result
 
     def _storable(self, status: str, headers: list[tuple[str, str]], body: bytes) -> Entry | None:
-        if not status.startswith("200"):
+        if not status.startswith("200") or FORM_TOKEN in body:
             return None
         cache_control = ""
         etag = None
