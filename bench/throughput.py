@@ -183,10 +183,9 @@ def main() -> None:
         worst_p1 = worst_p2 = float("inf")
         for name in kinds:
             a, n, b, s = (rate(name, kind) for kind in ("app", "nginx", "bare", "static"))
-            worst_p1, worst_p2 = min(worst_p1, ratio(a, b)), min(worst_p2, ratio(n, s))
-            print(
-                f"{name:<22}{a:>9.0f}{n:>9.0f}{b:>9.0f}{s:>9.0f}{ratio(a, b):>13.2f}{ratio(n, s):>17.2f}"
-            )
+            p1, p2 = ratio(a, b), ratio(n, s)
+            worst_p1, worst_p2 = min(worst_p1, p1), min(worst_p2, p2)
+            print(f"{name:<22}{a:>9.0f}{n:>9.0f}{b:>9.0f}{s:>9.0f}{p1:>13.2f}{p2:>17.2f}")
         print(f"{'worst':<58}{worst_p1:>13.2f}{worst_p2:>17.2f}   (goals ≥ 0.8, ≥ 0.5)")
         print()
         print("P3: 100 against 100,000 projects, requests/s, ratio small/large (goal ≤ 1.5)")
