@@ -1,6 +1,7 @@
 # make run   — set up, load the demo content into SQLite, serve it on http://127.0.0.1:5000
 # make test  — set up, run every test (SQLite; PostgreSQL when WIDGETS_TEST_DATABASE_URL is set)
 # make lint  — ruff and mypy;  make bench — the benchmarks under bench/
+# make serve-prod — gunicorn and nginx with the shipped configurations on http://127.0.0.1:8080
 
 PYTHON ?= python3
 VENV := .venv
