@@ -183,8 +183,11 @@ def _the_language_is_part_of_the_key(proxy: Nginx) -> None:
     german = ask(url, headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
     assert german.headers["Content-Language"] == "de"
     assert german.cache == "MISS"
-    # another spelling of the same preference is the same entry
-    assert ask(url, headers={"Accept-Language": "en-US"}).cache == "HIT"
+    # another spelling of the same preference finds the same entry (fresh, or run out and
+    # asked for again on a slow machine), never a MISS
+    again = ask(url, headers={"Accept-Language": "en-US"})
+    assert again.cache in ("HIT", "REVALIDATED", "EXPIRED"), again.cache
+    assert again.headers["Content-Language"] == "en"
 
 
 def _the_office_forms_and_posts_are_never_cached(proxy: Nginx) -> None:

@@ -285,3 +285,16 @@ def test_hosts_share_entries_and_generation_through_redis(
         _add_project(db.session(), "ueber-redis", "Über Redis")
     assert "Über Redis" in second.test_client().get(url).get_data(as_text=True)
     server.close()
+
+
+def test_listeners_hear_of_every_answer_the_app_never_saw(
+    app: Flask, client: FlaskClient, demo: Session
+) -> None:
+    heard: list[str] = []
+    _middleware(app).hit_listeners.append(lambda environ: heard.append(environ["PATH_INFO"]))
+    url = f"/badge/{PA}/landkreis-peine.svg"
+    client.get(url)
+    assert heard == []  # the app answered (and its own hooks ran)
+    client.get(url)
+    client.get(url)
+    assert heard == [url, url]

@@ -173,8 +173,9 @@ class Marker:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def token(self) -> str:
-        """A string that changes whenever committed content has changed."""
+    def token(self) -> str | None:
+        """A string that changes whenever committed content has changed; None when no
+        marker can be read (then nothing may be answered from the cache)."""
         if self.redis is not None and self._redis_usable():
             try:
                 value = self.redis.get(REDIS_KEY)
@@ -187,8 +188,7 @@ class Marker:
         try:
             status = os.stat(self.path)
         except OSError:
-            self._write_file(0)
-            return "missing"
+            return None  # the instance folder is not ours to write: no shared marker
         return f"f{status.st_ino}.{status.st_mtime_ns}"
 
     def _seed_redis(self) -> str:

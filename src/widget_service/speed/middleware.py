@@ -132,6 +132,9 @@ class ResponseCache:
         self._languages: dict[str, str] = {}
         self.hits = 0
         self.misses = 0
+        # told of each answer given from the cache, which the app's own hooks never see
+        # (e.g. counting an embed's reach): called with the request's WSGI environ
+        self.hit_listeners: list[Callable[[Environ], None]] = []
 
     # -- the request --------------------------------------------------------------------------
 
@@ -148,6 +151,8 @@ class ResponseCache:
 
     def _cached(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         token = self.marker.token()
+        if token is None:
+            return self._through(environ, start_response)
         if token != self._token:
             self.memory.clear()  # every entry was made under an older generation
             self._token = token
@@ -157,6 +162,8 @@ class ResponseCache:
             entry = self._shared_get(key)
         if entry is not None:
             self.hits += 1
+            for listener in self.hit_listeners:
+                listener(environ)
             return self._answer(entry, environ, start_response)
         if environ.get("REQUEST_METHOD") == "HEAD":
             return self._through(environ, start_response)
