@@ -62,7 +62,10 @@ REQUESTS = re.compile(r"Requests/sec:\s+([\d.]+)")
 def wrk(url: str) -> float:
     """Requests per second for ``url`` under ``wrk -t1 -c4``; non-2xx answers count as none."""
     done = subprocess.run(
-        ["wrk", "-t1", "-c4", f"-d{SECONDS:g}s", url], capture_output=True, text=True, check=True
+        ["wrk", "-t1", "-c4", f"-d{SECONDS:g}s", "--timeout", "30s", url],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     if "Non-2xx" in done.stdout:
         raise SystemExit(f"{url} answered with errors:\n{done.stdout}")
