@@ -32,6 +32,7 @@ import time
 import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -136,6 +137,46 @@ class Bare(Gunicorn):
         raise RuntimeError(self.log())
 
 
+def in_process(database: str, instance: Path) -> None:
+    """CPU microseconds of one warm request inside the process, without any server: the
+    app's cache against the bare Flask route. No network, so no other load in the way."""
+    from werkzeug.test import EnvironBuilder
+
+    import _bare
+    from widget_service import create_app
+
+    os.environ["WIDGETS_INSTANCE_PATH"] = str(instance)
+    secret = "bench-" + "x" * 40
+    app = create_app({"ENV": "production", "SECRET_KEY": secret, "DATABASE_URL": database})
+
+    def environ_for(path: str) -> dict[str, Any]:
+        route, _, query = path.partition("?")
+        builder = EnvironBuilder(path=route, query_string=query, headers={"Host": "127.0.0.1"})
+        return builder.get_environ()
+
+    def start(*_args: Any) -> None:
+        return None
+
+    def cost(wsgi: Any, path: str, repeat: int = 3000) -> float:
+        base = environ_for(path)
+        for _ in range(3):
+            b"".join(wsgi(dict(base), start))
+        began = time.process_time()
+        for _ in range(repeat):
+            answer = wsgi(dict(base), start)
+            b"".join(answer)
+            getattr(answer, "close", lambda: None)()
+        return (time.process_time() - began) / repeat * 1e6
+
+    print("in process, CPU µs per warm request (no server, no network)")
+    print(f"{'route':<22}{'app':>9}{'bare':>9}{'bare/app':>10}")
+    for name, path in ROUTES.items():
+        size = len(b"".join(app.wsgi_app(environ_for(path), start)))
+        mine, theirs = cost(app.wsgi_app, path), cost(_bare.app.wsgi_app, f"/{size}")
+        print(f"{name:<22}{mine:>9.1f}{theirs:>9.1f}{ratio(theirs, mine):>10.1f}")
+    print()
+
+
 def _database(folder: Path, size: int) -> str:
     url = f"sqlite:///{folder}/throughput-{size}.sqlite3"
     began = time.perf_counter()
@@ -160,6 +201,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temporary, ExitStack() as stack:
         folder = Path(temporary)
         held_out = _database(folder, 45)
+        in_process(held_out, _instance(folder, "in-process"))
         small, large = _database(folder, 100), _database(folder, 100_000)
         one = {"workers": 1}
         app = stack.enter_context(Gunicorn(held_out, _instance(folder, "app"), **one))
