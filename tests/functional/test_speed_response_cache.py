@@ -230,6 +230,21 @@ def test_gzip_also_without_the_cache(config: dict[str, Any], make_app: Any, demo
     assert b"</html>" in gzip.decompress(packed.data)
 
 
+def test_a_compressed_copy_is_revalidated_also_without_the_cache(
+    config: dict[str, Any], make_app: Any, demo: Session
+) -> None:
+    """A feed reader (requests sends Accept-Encoding: gzip) polls with the gzip ETag."""
+    client = make_app({**config, "RESPONSE_CACHE": False}).test_client()
+    url = f"/feeds/{PA}/projects.json"
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip"
+    again = client.get(
+        url, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    assert again.headers["ETag"] == first.headers["ETag"]
+
+
 def test_a_cap_shortens_every_max_age(config: dict[str, Any], make_app: Any, demo: Session) -> None:
     client = make_app({**config, "RESPONSE_MAX_AGE_CAP": 2}).test_client()
     for _ in range(2):

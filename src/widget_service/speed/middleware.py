@@ -317,9 +317,16 @@ class ResponseCache:
         """Not cacheable: straight to the app, compressed when worth it."""
         if not (self.compress and accepts_gzip(environ)) and self.max_age_cap is None:
             return self.app(environ, start_response)
+        # the client holds our compressed copy's ETag: the app knows the plain one
+        held = environ.get("HTTP_IF_NONE_MATCH", "")
+        gzip_tags = '-gzip"' in held
+        if gzip_tags:
+            environ = {**environ, "HTTP_IF_NONE_MATCH": held.replace('-gzip"', '"')}
         captured: list[Any] = []
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            if gzip_tags and status.startswith("304"):
+                headers = [(n, _gzip_etag(v) if n.lower() == "etag" else v) for n, v in headers]
             captured[:] = [status, headers, exc_info]
             return lambda _data: None  # Flask never writes; a write here is dropped
 
