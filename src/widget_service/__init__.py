@@ -50,6 +50,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     _init_mail(app)
+
+    from . import speed
+
+    speed.init_app(app)  # last: it wraps the whole app, so warm answers skip all of it
     return app
 
 
