@@ -1,6 +1,8 @@
 # make run   — set up, load the demo content into SQLite, serve it on http://127.0.0.1:5000
 # make test  — set up, run every test (SQLite; PostgreSQL when WIDGETS_TEST_DATABASE_URL is set)
 # make lint  — ruff, mypy and the import contracts (lint-imports);  make bench — the benchmarks under bench/
+# make audit — known vulnerabilities with a fix available in the installed packages (pip-audit)
+# make serve-prod — gunicorn and nginx with the shipped configurations on http://127.0.0.1:8080
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +12,7 @@ CATALOGS := $(wildcard src/widget_service/translations/*/LC_MESSAGES/messages.po
 COMPILED := $(CATALOGS:.po=.mo)
 DEV := WIDGETS_ENV=development
 
-.PHONY: setup run test lint format bench translations extract clean
+.PHONY: setup run serve-prod test lint audit format bench load translations extract clean
 
 setup: $(STAMP) $(COMPILED)
 
@@ -28,6 +30,12 @@ run: setup
 	$(DEV) $(BIN)/widget-service demo
 	$(DEV) $(BIN)/widget-service serve
 
+# gunicorn and nginx with the shipped configurations on http://127.0.0.1:8080 (no TLS)
+serve-prod: setup
+	$(DEV) $(BIN)/widget-service init-db
+	$(DEV) $(BIN)/widget-service demo
+	$(DEV) $(BIN)/python deploy/serve_prod.py
+
 test: setup
 	$(BIN)/pytest
 
@@ -36,6 +44,9 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
+
+audit: setup
+	$(BIN)/python .ci/audit.py
 
 format: setup
 	$(BIN)/ruff check --fix .

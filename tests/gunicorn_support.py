@@ -5,6 +5,7 @@ For tests that need the real server: its workers, its processes, its log.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -34,7 +35,9 @@ class Gunicorn:
         *,
         workers: int = 2,
         extra_env: dict[str, str] | None = None,
+        application: str = "wsgi:app",
     ) -> None:
+        self.application = application
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = instance / "gunicorn.log"
@@ -54,7 +57,7 @@ class Gunicorn:
     def start(self) -> Gunicorn:
         with self.log_path.open("ab") as log:  # the child keeps its own descriptor
             self.process = subprocess.Popen(
-                [str(GUNICORN), "-c", str(CONFIG), "wsgi:app"],
+                [str(GUNICORN), "-c", str(CONFIG), self.application],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -63,7 +66,7 @@ class Gunicorn:
         self.wait_until_up()
         return self
 
-    def wait_until_up(self, timeout: float = 30.0) -> None:
+    def wait_until_up(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process is not None
@@ -85,6 +88,17 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL for the master and every worker at once: nothing is shut down cleanly."""
+        assert self.process is not None
+        master = self.process.pid
+        children = Path(f"/proc/{master}/task/{master}/children")
+        workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+        for pid in [master, *workers]:
+            with contextlib.suppress(ProcessLookupError):  # a worker may be gone already
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait()
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")

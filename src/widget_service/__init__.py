@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, g
 from werkzeug.wrappers import Response
 
-from . import db, http, i18n, mail, ratelimit
+from . import db, http, i18n, mail, monitoring, ratelimit
 from .config import ConfigurationError, load_config
 from .legal import operator as legal_operator
 from .shipped import STATIC
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     http.init_app(app)
     ratelimit.init_app(app)
+    monitoring.init_app(app)
     legal_operator.init_app(app)
 
     from . import embed
@@ -56,6 +57,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     _init_mail(app)
+
+    from . import speed
+
+    speed.init_app(app)  # last: it wraps the whole app, so warm answers skip all of it
     return app
 
 

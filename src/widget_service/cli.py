@@ -275,7 +275,12 @@ def mail_outbox_command() -> None:
 
 
 @mail_group.command("retry")
-def mail_retry_command() -> None:
+@click.option(
+    "--due",
+    is_flag=True,
+    help="Only what is due: failed messages wait out their growing delay (the timer's way).",
+)
+def mail_retry_command(due: bool) -> None:
     """Send every message that is not sent yet, also those that failed before."""
     config = current_app.config
     try:
@@ -287,7 +292,7 @@ def mail_retry_command() -> None:
         transport,
         config["MAIL_FROM"],
         sender_name=config["MAIL_SENDER_NAME"],
-        everything=True,
+        everything=not due,
     )
     click.echo(f"Mail: {report.line()}.")
     for line in report.errors:

@@ -52,6 +52,10 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SENDER_NAME": None,  # None: the site's name
     # a web process sends queued mail once the answer has gone out (tests send it themselves)
     "MAIL_AFTER_RESPONSE": True,
+    # who may read /metrics: addresses or networks, comma-separated (None: loopback only)
+    "METRICS_ALLOW": None,
+    # "json": one JSON object per log line, without query strings or personal data
+    "LOG_FORMAT": "text",
     "SITE_NAME": None,  # None: "Bündnisse in Niedersachsen"
     "IMPRINT_URL": None,  # the operator's Impressum, linked from every page
     "SEND_FILE_MAX_AGE_DEFAULT": 86400,  # static URLs carry a content hash

@@ -7,6 +7,7 @@ own with :func:`make_engine` and :func:`make_session_factory`.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,11 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # not a 500 (a refused connection, a dropped one, a full connection pool)
 OUTAGES: tuple[type[Exception], ...] = (OperationalError, InterfaceError, PoolTimeout)
 EXTENSION = "widget_service.db"
+# seconds to wait for PostgreSQL to accept a connection: a host that does not answer must not
+# hold a worker until gunicorn's timeout kills it
+CONNECT_TIMEOUT = 5
+
+log = logging.getLogger(__name__)
 
 
 def normalise_url(url: str) -> str:
@@ -47,8 +53,12 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    # a connection the server dropped (a restart) is noticed before use and replaced, so the
+    # service recovers on its own once the database is back
     options.setdefault("pool_pre_ping", True)
-    return create_engine(url, **options)
+    connect_args = dict(options.pop("connect_args", {}))
+    connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT)
+    return create_engine(url, connect_args=connect_args, **options)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -89,9 +99,37 @@ def session() -> Session:
 
 
 def _close_session(_exc: BaseException | None) -> None:
+    """Close the request's session; never raise, since the answer is already made.
+
+    When the database went away under the request (a restart: ``AdminShutdown`` during the
+    closing ROLLBACK), closing fails. Raising here would turn a finished answer into a 500
+    with a traceback; instead the connection is thrown away and the pool makes a new one.
+    """
     db_session: Session | None = g.pop("db_session", None)
-    if db_session is not None:
+    if db_session is None:
+        return
+    try:
         db_session.close()
+    except Exception as error:  # a teardown must not fail the answer
+        if isinstance(error, SQLAlchemyError | OSError):
+            log.warning("Database connection lost while closing a session: %s", _first_line(error))
+        else:
+            log.error("Closing a session failed", exc_info=error)
+        _discard(db_session)
+
+
+def _discard(db_session: Session) -> None:
+    """Drop the session's connections without talking to the server."""
+    try:
+        db_session.invalidate()
+    except Exception as error:  # the connection is gone either way
+        log.warning("Discarding a broken connection failed: %s", _first_line(error))
+
+
+def _first_line(error: BaseException) -> str:
+    """An error's first line: SQLAlchemy appends the SQL and a link, the log needs the cause."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def is_available(bound: Engine) -> bool:

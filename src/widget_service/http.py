@@ -43,6 +43,12 @@ BASE_CSP = (
     "default-src 'self'; img-src 'self' data:; script-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'"
 )
+# no page or widget of ours uses these; a frame of ours must not be able to ask for them
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -100,12 +106,15 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "interest-cohort=(), browsing-topics=()")
+    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
     if response.status_code in (301, 302, 303, 307, 308):
         # a redirect is as lasting as the page it leads to
         headers.setdefault("Cache-Control", POLICIES["page"])
     view = current_app.view_functions.get(request.endpoint or "")
     if getattr(view, "framable", False):
+        if response.mimetype == "image/svg+xml":
+            # an SVG opened by itself is a document: it may style itself, never run script
+            headers.setdefault("Content-Security-Policy", SVG_CSP)
         return response
     styles = " ".join(sorted(g.get("style_hashes", ())))
     style_src = f"style-src 'self' {styles}".rstrip()

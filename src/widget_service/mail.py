@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import smtplib
 import ssl
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -43,6 +44,8 @@ LONGEST_DELAY = dt.timedelta(hours=6)
 MAX_ATTEMPTS = 12
 SMTP_TIMEOUT = 20.0
 BATCH = 100
+# seconds a web process leaves the queue to the timer after a failed round
+PAUSE_AFTER_FAILURE = 60.0
 
 
 class MailConfigurationError(ValueError):
@@ -307,19 +310,34 @@ class Sender:
         transport: Callable[[], Transport],
         sender: str,
         sender_name: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._factory = factory
         self._transport = transport
         self._sender = sender
         self._sender_name = sender_name
+        self._clock = clock
+        self._paused_until = 0.0
 
     def send_once(self) -> SendReport | None:
-        """One round of sending; an error is logged, never raised into the server."""
+        """One round of sending; an error is logged, never raised into the server.
+
+        After a failed round this process leaves the queue alone for :data:`PAUSE_AFTER_FAILURE`
+        seconds (None is returned): a server that is away would otherwise hold the worker for
+        the SMTP timeout after every answer that queued mail. The timer sends meanwhile.
+        """
+        if self._clock() < self._paused_until:
+            return None
         try:
             with self._factory() as session:
-                return send_due(
+                report = send_due(
                     session, self._transport(), self._sender, sender_name=self._sender_name
                 )
         except Exception:  # a database or configuration fault must not reach the server
             log.exception("sending queued mail failed; it stays queued")
+            self._paused_until = self._clock() + PAUSE_AFTER_FAILURE
             return None
+        if report.failed:
+            log.warning("Mail could not be sent (%s); it stays queued", report.line())
+            self._paused_until = self._clock() + PAUSE_AFTER_FAILURE
+        return report

@@ -31,6 +31,7 @@ HZ = "niedersachsen-haelt-zusammen"
 EXAMPLES = {
     "/": "/",
     "/healthz": "/healthz",
+    "/metrics": "/metrics",
     "/privacy": "/privacy",
     "/accessibility": "/accessibility",
     "/imprint": "/imprint",

@@ -1,0 +1,161 @@
+"""PostgreSQL restarts under load: readable 503s while it is down, recovery without a restart.
+
+A cluster of the test's own (``pg_ctl`` on its own port and data directory) serves gunicorn
+with the shipped configuration while clients keep asking. The cluster is stopped as an
+operator's restart stops it (fast: sessions ended with ``AdminShutdown``, also in the middle
+of a request), then started again. Every answer must be 200 or a 503 with ``Retry-After`` in
+its route's own shape; none a 500, none dropped; gunicorn's log without a traceback; and
+once PostgreSQL accepts connections again, every request answers 200 — the very first of
+each worker, too (the pool tests its connections before use), so recovery takes no longer
+than the database's own start, without restarting gunicorn.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.gunicorn_support import Gunicorn
+from tests.postgres_support import ThrowawayPostgres, postgres_binaries
+from widget_service import db
+from widget_service.demo import demo_document
+from widget_service.models import Channel
+from widget_service.operations import import_document
+from widget_service.timeutil import today
+
+CLIENTS = 4
+# each route class and the shape its 503 must have (media type of the answer)
+ROUTES: dict[str, str] = {
+    "/": "text/html",
+    "/p/niedersachsen-packt-an": "text/html",
+    "/widgets?widget=projects": "text/html",
+    "/feeds/all/projects.atom": "text/plain",
+    "/feeds/niedersachsen-packt-an/events.ics": "text/plain",
+    "/fragment/projects?alliance=niedersachsen-packt-an&limit=5": "text/html",
+    "/embed/events?alliance=all": "text/html",
+    "/badge/niedersachsen-packt-an/stadt-sehnde.svg": "image/svg+xml",
+    "/oembed?format=json&url={base}/p/niedersachsen-packt-an": "application/json",
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    path: str
+    status: str  # the HTTP status, or "dropped (…)"
+    asked_at: float  # time.monotonic() when the request was sent
+    media_type: str
+    retry_after: str | None
+    body: bytes
+
+
+def _ask(base: str, path: str) -> Answer:
+    url = base + path.format(base=urllib.parse.quote(base, safe=":/"))
+    asked_at = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=40) as response:
+            body = response.read()
+            media_type = response.headers.get_content_type()
+            return Answer(path, str(response.status), asked_at, media_type, None, body)
+    except urllib.error.HTTPError as error:
+        body = error.read()
+        return Answer(
+            path,
+            str(error.code),
+            asked_at,
+            error.headers.get_content_type(),
+            error.headers.get("Retry-After"),
+            body,
+        )
+    except (urllib.error.URLError, OSError) as error:
+        return Answer(path, f"dropped ({type(error).__name__})", asked_at, "", None, b"")
+
+
+def _binaries() -> Path:
+    binaries = postgres_binaries()
+    if binaries is None:
+        if (os.environ.get("WIDGETS_TEST_DATABASE_URL") or "").startswith("postgres"):
+            pytest.fail("PostgreSQL tests are asked for, but initdb and pg_ctl are missing")
+        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed")
+    return binaries
+
+
+def _load_demo(url: str) -> None:
+    engine = db.make_engine(url)
+    try:
+        db.upgrade(engine)
+        with db.make_session_factory(engine)() as session:
+            import_document(session, demo_document(today()), Channel.DEMO)
+    finally:
+        engine.dispose()
+
+
+def test_postgres_restart_under_load_answers_503_then_recovers(tmp_path: Path) -> None:
+    with ThrowawayPostgres(_binaries()) as postgres:
+        _load_demo(postgres.url)
+        with Gunicorn(postgres.url, tmp_path, workers=2) as server:
+            answers: list[Answer] = []
+            stop = threading.Event()
+
+            def client(offset: int) -> None:
+                paths = list(ROUTES)
+                index = offset
+                while not stop.is_set():
+                    answers.append(_ask(server.url, paths[index % len(paths)]))
+                    index += 1
+
+            threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+            for thread in threads:
+                thread.start()
+            try:
+                time.sleep(1.5)
+                postgres.stop()
+                # while it is down, every route says so in its own shape
+                down = [_ask(server.url, path) for path in ROUTES]
+                health = _ask(server.url, "/healthz")
+                time.sleep(1.0)
+                postgres.start()  # returns once it accepts connections
+                back = time.monotonic()
+                time.sleep(1.5)
+                after = [_ask(server.url, path) for path in [*ROUTES, "/healthz"]]
+            finally:
+                stop.set()
+                for thread in threads:
+                    thread.join()
+            scrape = _ask(server.url, "/metrics")
+
+    for answer in down:
+        assert answer.status == "503", answer
+        assert answer.retry_after and answer.retry_after.isdigit(), answer
+        assert answer.media_type == ROUTES[answer.path], answer
+        assert b"Traceback" not in answer.body
+    assert health.status == "503", health
+    assert [answer for answer in after if answer.status != "200"] == []
+    late = [answer for answer in answers if answer.asked_at > back and answer.status != "200"]
+    assert late == [], late
+    outcomes = Counter(answer.status for answer in answers)
+    assert set(outcomes) <= {"200", "503"}, outcomes
+    assert outcomes["200"] > 0 and outcomes["503"] > 0, outcomes
+    for answer in answers:
+        if answer.status == "503":
+            assert answer.retry_after, answer
+            assert answer.media_type == ROUTES[answer.path], answer
+    # /metrics adds up both workers' counters: every feed answer is counted once
+    feeds = [a for a in [*answers, *down, *after] if a.path.startswith("/feeds/")]
+    counted = sum(
+        float(line.rpartition(" ")[2])
+        for line in scrape.body.decode().splitlines()
+        if line.startswith("widgets_http_requests_total{") and 'route_class="feeds"' in line
+    )
+    assert counted == len(feeds), scrape.body.decode()
+    log = server.log()
+    assert server.crashes() == [], "\n".join(server.crashes())
+    assert '"GET None"' not in log
