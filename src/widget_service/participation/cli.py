@@ -15,6 +15,11 @@ from ..errors import NotFound
 from . import operations
 from . import signatures as reads
 
+def _cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: a leading =, +, - or @ would make it a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 signatures = AppGroup("signatures", help="Signatures under calls: export and deletion.")
 
 
@@ -33,10 +38,10 @@ def export_command(alliance: str, call: str) -> None:
     for item in reads.all_signatures(session, found.id):
         writer.writerow(
             [
-                item.name,
-                item.organisation or "",
-                item.place or "",
-                item.email,
+                _cell(item.name),
+                _cell(item.organisation or ""),
+                _cell(item.place or ""),
+                _cell(item.email),
                 "yes" if item.show_name else "no",
                 item.created_at.isoformat(),
                 item.confirmed_at.isoformat() if item.confirmed_at else "",
