@@ -39,7 +39,7 @@ EXPECTED = {
     "partners": (f"alliance={PA}", "DGB Niedersachsen – Bremen – Sachsen-Anhalt"),
     "banner": (f"alliance={PA}", "Projekt vorschlagen"),
     "badge": (f"alliance={PA}", "Mitglied seit 2020"),
-    "submit": (f"alliance={PA}", "Das Formular für Projektvorschläge folgt in Kürze."),
+    "submit": (f"alliance={PA}", "Eine Erfolgsgeschichte erzählen"),
 }
 HOSTILE_CSS = """
 body { font-family: Georgia, serif; color: #333; font-size: 19px; line-height: 2.2; }

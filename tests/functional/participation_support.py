@@ -32,7 +32,8 @@ def story(**changes: Any) -> dict[str, str]:
         "kind": "story",
         "title": "Unsere Geschichte aus Ilsede",
         "summary": "Ein Verein und seine neuen Mitglieder.",
-        "description": "Seit 2016 trainieren alle zusammen.\n\nHeute spielen sie in einer Mannschaft.",
+        "description": "Seit 2016 trainieren alle zusammen.\n\n"
+        "Heute spielen sie in einer Mannschaft.",
         "place": "Lengede",
         "link": "https://example.org/fussball",
         "video": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
@@ -85,7 +86,9 @@ def post_submit(
     client: FlaskClient, values: dict[str, str], alliance: str = PA, query: str = ""
 ) -> TestResponse:
     token = fresh_token(client, submit_path(alliance, query))
-    return client.post(f"/submit/{alliance}{query.replace('&', '?', 1)}", data={**values, "form_token": token})
+    return client.post(
+        f"/submit/{alliance}{query.replace('&', '?', 1)}", data={**values, "form_token": token}
+    )
 
 
 def post_sign(

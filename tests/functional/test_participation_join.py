@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from widget_service.models import Application, ApplicationStatus, OutgoingMail, PartnerKind
 from tests.functional.participation_support import PA, application, post_join
+from widget_service.models import Application, ApplicationStatus, OutgoingMail, PartnerKind
 
 
 @pytest.fixture

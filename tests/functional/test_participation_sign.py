@@ -11,10 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.functional.participation_support import CALL, HZ, fresh_token, post_sign, signature
 from widget_service.models import Call, OutgoingMail, Signature
 from widget_service.participation import signatures
 from widget_service.participation.operations import purge_signatures
-from tests.functional.participation_support import CALL, HZ, fresh_token, post_sign, signature
+from widget_service.timeutil import today
 
 
 @pytest.fixture
@@ -127,16 +128,14 @@ def test_signatures_are_deleted_after_the_call_ends_and_never_in_feeds(
     for path in (f"/feeds/{HZ}/projects.rss", f"/feeds/{HZ}/events.json", f"/p/{HZ}"):
         assert "max@example.org" not in client.get(path).get_data(as_text=True)
     call = _call(demo)
-    call.ends = dt.date.today() - dt.timedelta(days=10)
+    call.ends = today() - dt.timedelta(days=10)
     demo.commit()
     assert purge_signatures(demo, retention_days=30) == 0
     assert purge_signatures(demo, retention_days=5) == 1
     assert demo.scalar(select(Signature)) is None
 
 
-def test_the_office_exports_the_signatures(
-    client: FlaskClient, demo: Session, runner: Any
-) -> None:
+def test_the_office_exports_the_signatures(client: FlaskClient, demo: Session, runner: Any) -> None:
     post_sign(client, signature(name="=HYPERLINK(1)"))
     result = runner.invoke(args=["signatures", "export", HZ, CALL])
     assert result.exit_code == 0, result.output

@@ -10,8 +10,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from widget_service import MAIL_SENDER
-from widget_service.models import Channel, OutgoingMail, Project, ProjectKind, Status
 from tests.functional.participation_support import (
     PA,
     fresh_token,
@@ -20,6 +18,8 @@ from tests.functional.participation_support import (
     submit_path,
 )
 from tests.mailserver import smtp_server, text_of
+from widget_service import MAIL_SENDER
+from widget_service.models import Channel, OutgoingMail, Project, ProjectKind, Status
 
 
 @pytest.fixture
@@ -72,9 +72,7 @@ def test_a_story_with_a_video_lands_pending_with_a_mail_to_its_sender(
     assert "Vielen Dank" in thanks.get_data(as_text=True)
     # nothing public before the office publishes it
     assert client.get(f"/p/{PA}/projects/{project.slug}").status_code == 404
-    assert "Unsere Geschichte" not in client.get(f"/feeds/{PA}/projects.rss").get_data(
-        as_text=True
-    )
+    assert "Unsere Geschichte" not in client.get(f"/feeds/{PA}/projects.rss").get_data(as_text=True)
 
 
 def test_the_mail_reaches_a_real_smtp_server(

@@ -12,8 +12,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from widget_service import signing
-from widget_service.models import Application, Project, Signature
 from tests.conftest import TEST_SECRET
 from tests.functional.participation_support import (
     CALL,
@@ -25,6 +23,8 @@ from tests.functional.participation_support import (
     story,
     submit_path,
 )
+from widget_service import signing
+from widget_service.models import Application, Project, Signature
 
 
 @pytest.fixture
@@ -61,9 +61,7 @@ def test_a_missing_or_forged_token_is_refused(client: FlaskClient, demo: Session
     assert forged.status_code == 400
 
 
-def test_a_token_of_another_form_or_alliance_is_refused(
-    client: FlaskClient, demo: Session
-) -> None:
+def test_a_token_of_another_form_or_alliance_is_refused(client: FlaskClient, demo: Session) -> None:
     other_alliance = fresh_token(client, submit_path(HZ))
     response = client.post(f"/submit/{PA}", data={**story(), "form_token": other_alliance})
     assert response.status_code == 400

@@ -15,6 +15,7 @@ from ..errors import NotFound
 from . import operations
 from . import signatures as reads
 
+
 def _cell(value: str) -> str:
     """A cell a spreadsheet shows as text: a leading =, +, - or @ would make it a formula."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
