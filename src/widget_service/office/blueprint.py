@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, request
 
 from ..timeutil import BERLIN
@@ -28,7 +30,7 @@ SECTIONS = "any(projects, events, partners, memberships, calls, alliances, sourc
 def _add(
     rule: str, endpoint: str, view: object, methods: tuple[str, ...] = ("GET",), **defaults: str
 ) -> None:
-    options: dict[str, object] = {"methods": list(methods)}
+    options: dict[str, Any] = {"methods": list(methods)}
     if defaults:
         options["defaults"] = defaults
     bp.add_url_rule(rule, endpoint, login_required(view), **options)
