@@ -38,6 +38,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     embed.init_app(app)
     app.register_blueprint(builder.bp)
 
+    from . import office, reach
+
+    office.init_app(app)
+    reach.init_app(app, app.extensions[db.EXTENSION])
+
     from . import participation
 
     participation.init_app(app)

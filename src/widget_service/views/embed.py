@@ -291,10 +291,11 @@ def settings_from(args: Mapping[str, str], name: str) -> Settings:
     return find_widget(name).parse(args)
 
 
-def render_widget(settings: Settings, heading: int) -> Rendered:
-    """Read what the widget shows and render it (in the widget's language)."""
+def render_widget(settings: Settings, heading: int, data: dict[str, Any] | None = None) -> Rendered:
+    """Read what the widget shows and render it (in the widget's language); ``data`` in
+    place of what it reads shows other items the same way (the office's preview)."""
     widget_ = settings.widget
-    data = READERS[widget_.reads](db.session(), settings)
+    data = READERS[widget_.reads](db.session(), settings) if data is None else dict(data)
     accent = settings.text("accent") or data.pop("accent", None) or DEFAULT_ACCENT
     extra = data.pop("extra_css", "")
     last_modified = data.pop("last_modified", None)
