@@ -43,9 +43,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     office.init_app(app)
     reach.init_app(app, app.extensions[db.EXTENSION])
 
-    from . import participation
+    from . import api, participation
 
     participation.init_app(app)
+    api.init_app(app)
 
     from . import cli
 
