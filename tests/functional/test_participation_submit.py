@@ -169,3 +169,29 @@ def test_an_unknown_alliance_is_a_404(client: FlaskClient, demo: Session) -> Non
     token = fresh_token(client, submit_path())
     response = client.post("/submit/no-such-alliance", data={**story(), "form_token": token})
     assert response.status_code == 404
+
+
+def test_an_approved_story_shows_in_the_widget_and_the_feeds_filtered_by_kind(
+    app: Flask, client: FlaskClient, demo: Session
+) -> None:
+    from widget_service import moderation
+
+    post_submit(client, story())
+    project = _stored(demo, "Unsere Geschichte aus Ilsede")
+    assert project is not None
+    with app.test_request_context():
+        moderation.approve(demo, project, "test")
+    demo.commit()
+    stories = client.get(f"/fragment/projects?alliance={PA}&kind=story").get_data(as_text=True)
+    assert "Unsere Geschichte aus Ilsede" in stories
+    projects = client.get(f"/fragment/projects?alliance={PA}&kind=project&limit=50")
+    assert "Unsere Geschichte aus Ilsede" not in projects.get_data(as_text=True)
+    for fmt in ("rss", "atom", "json"):
+        feed = client.get(f"/feeds/{PA}/projects.{fmt}?kind=story").get_data(as_text=True)
+        assert "Unsere Geschichte aus Ilsede" in feed
+        assert "erika@example.org" not in feed  # the sender's address is never published
+    page = client.get(f"/p/{PA}/projects/{project.slug}").get_data(as_text=True)
+    assert "www.youtube.com" in page and "Von dort wird nichts geladen" in page
+    # nothing on the page is requested from the video host: it is only a link
+    assert 'src="https://www.youtube.com' not in page
+    assert client.get(f"/feeds/{PA}/projects.rss?kind=advert").status_code == 400
