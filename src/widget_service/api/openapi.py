@@ -11,6 +11,8 @@ from werkzeug.wrappers import Response
 from ..http import cached, external_url, open_cors
 from ..record_schema import openapi_components
 
+# query parameters carry no control characters (http.py refuses them everywhere)
+NO_CONTROL = "^[^\\u0000-\\u001f\\u007f]*$"
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80}
 
 
@@ -54,7 +56,7 @@ def _listing(name: str) -> dict[str, Any]:
 
 FILTERS = [
     _parameter("partner", "query"),
-    _parameter("region", "query", {"type": "string", "maxLength": 200}),
+    _parameter("region", "query", {"type": "string", "maxLength": 200, "pattern": NO_CONTROL}),
     _parameter("field", "query"),
     _parameter("limit", "query", {"type": "integer", "minimum": 1, "maximum": 100}),
     _parameter("page", "query", {"type": "integer", "minimum": 1, "maximum": 100000}),
