@@ -241,7 +241,7 @@ def test_the_submit_widget_is_mounted_as_a_sized_iframe_by_the_loader(
     inside = "document.querySelector('[data-widget]').shadowRoot.querySelector('iframe')"
     assert page.evaluate(f"{inside}.title") == "Projekt vorschlagen"
     frame = service_frame(page)
-    assert "folgt in Kürze" in frame.locator("main").inner_text()
+    assert "Absenden" in frame.locator("main").inner_text()
     content = frame.evaluate("document.documentElement.getBoundingClientRect().height")
     poll(
         page,
