@@ -70,3 +70,11 @@ def test_script_in_a_name_stays_text(client: FlaskClient, demo: Session) -> None
     assert stored is not None and stored.organisation == "<script>alert(1)</script>"
     page = client.get(f"/join/{PA}").get_data(as_text=True)
     assert "<script>alert(1)" not in page
+
+
+def test_the_alliance_page_and_the_partners_widget_lead_to_the_form(
+    client: FlaskClient, demo: Session
+) -> None:
+    assert f'href="/join/{PA}"' in client.get(f"/p/{PA}").get_data(as_text=True)
+    widget = client.get(f"/fragment/partners?alliance={PA}&lang=en").get_data(as_text=True)
+    assert f"/join/{PA}?lang=en" in widget and "Become a partner" in widget
