@@ -112,3 +112,18 @@ def test_too_many_posts_from_one_client_get_429_with_retry_after(
     assert int(statuses[-1].headers["Retry-After"]) > 0
     # reading the form is not limited
     assert client.get(f"/join/{PA}").status_code == 200
+
+
+def test_one_token_sent_twice_at_once_stores_one_contribution(
+    client: FlaskClient, demo: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from widget_service.participation import forms
+
+    token = fresh_token(client, submit_path())
+    assert client.post(f"/submit/{PA}", data={**story(), "form_token": token}).status_code == 303
+    # the second request passed its check before the first one stored the token
+    monkeypatch.setattr(forms, "check_traps", lambda *_args: forms.token_digest(token))
+    again = client.post(f"/submit/{PA}", data={**story(title="Zugleich"), "form_token": token})
+    assert again.status_code == 400
+    assert "bereits gesendet" in again.get_data(as_text=True)
+    assert demo.scalar(select(Project).where(Project.title == "Zugleich")) is None

@@ -28,6 +28,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         "401": "No token, or a wrong or revoked one.",
         "403": "The token is for another alliance, or the record is another partner's.",
         "404": "No such alliance or record.",
+        "409": "The same record was posted at the same time; a retry updates it.",
         "413": "The body is larger than 1 MB.",
         "429": "Too many requests; see Retry-After.",
     }
@@ -65,7 +66,7 @@ FILTERS = [
 
 def _section_paths(section: str, name: str) -> dict[str, Any]:
     security: list[dict[str, list[str]]] = [{"partnerToken": []}]
-    write_errors = _errors(400, 401, 403, 404, 413, 429)
+    write_errors = _errors(400, 401, 403, 404, 409, 413, 429)
     return {
         f"/api/v1/{{alliance}}/{section}": {
             "parameters": [_parameter("alliance")],

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import current_app, request, url_for
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -182,10 +183,14 @@ def _field_errors(errors: list[FieldError]) -> ApiError:
     return ApiError(400, "the record is not valid", [error.as_json() for error in errors])
 
 
-def _status(token: PartnerToken, given: Any) -> str:
+def _status(token: PartnerToken, section: str, given: Any) -> str:
+    """What a partner's record becomes: published (or, for an event, cancelled) when the
+    token is trusted; waiting for the office otherwise."""
     if not token.trusted:
         return Status.PENDING.value
-    return str(given) if given in (Status.PUBLISHED.value, Status.CANCELLED.value) else "published"
+    if section == "events" and given == Status.CANCELLED.value:
+        return Status.CANCELLED.value
+    return Status.PUBLISHED.value
 
 
 def _owned(row: Any, token: PartnerToken) -> None:
@@ -229,19 +234,21 @@ def create(alliance: str, section: str) -> Response:
         if existing is not None:
             _owned(existing, token)
     record = {**data, "alliance": alliance, "partner": token.partner.slug}
-    record["status"] = _status(token, data.get("status"))
+    record["status"] = _status(token, section, data.get("status"))
     if existing is not None:
         record["slug"] = existing.slug
     elif not data.get("slug"):
         record["slug"] = free_slug(session, model, token.alliance_id, str(data.get("title", "")))
     try:
         row = save_record(session, section, record, new=existing is None, channel=Channel.API)
+        session.commit()
     except RecordInvalid as invalid:
         session.rollback()
         raise _field_errors(invalid.errors) from None
-    if existing is None:
-        row.submitted_by_id = None
-    session.commit()
+    except IntegrityError:
+        # the same record posted twice at once: the other post stored it; a retry updates it
+        session.rollback()
+        raise ApiError(409, "the record was stored by a request at the same time; retry") from None
     return _record_response(section, row, 201 if existing is None else 200)
 
 
@@ -268,13 +275,13 @@ def change(alliance: str, section: str, slug: str) -> Response:
     if checked.errors:
         raise _field_errors(checked.errors)
     record = {**data, "alliance": alliance, "slug": slug}
-    record["status"] = _status(token, data.get("status", row.status.value))
+    record["status"] = _status(token, section, data.get("status", row.status.value))
     try:
         row = save_record(session, section, record, new=False, channel=Channel.API)
+        session.commit()
     except RecordInvalid as invalid:
         session.rollback()
         raise _field_errors(invalid.errors) from None
-    session.commit()
     return _record_response(section, row, 200)
 
 

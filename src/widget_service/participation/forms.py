@@ -109,8 +109,12 @@ def check_traps(session: Session, data: Mapping[str, str], form: str, scope: str
         )
     digest = token_digest(token)
     if session.get(UsedFormToken, digest) is not None:
-        raise Refused("replayed", gettext("This form has already been sent."))
+        raise Refused("replayed", replayed_message())
     return digest
+
+
+def replayed_message() -> str:
+    return gettext("This form has already been sent.")
 
 
 def use_token(session: Session, digest: str) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import current_app, g, redirect, render_template, request, url_for
 from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from .. import content, db, signing
@@ -103,6 +104,12 @@ def submit(alliance: str) -> Response:
         try:
             digest = forms.check_traps(session, data, SUBMIT, alliance)
             operations.submit_suggestion(session, found, data, digest, settings.lang)
+        except IntegrityError:
+            session.rollback()
+            state = forms.fresh_state(SUBMIT, alliance, data)
+            state.message = forms.replayed_message()
+            g.submit_state = SubmitState(state, action)
+            return _submit_document(settings, 400)
         except Refused as refused:
             state = forms.fresh_state(SUBMIT, alliance, data)
             state.message = refused.message
@@ -210,6 +217,10 @@ def sign(alliance: str, call: str) -> Response:
     try:
         digest = forms.check_traps(session, data, SIGN, scope)
         operations.sign_call(session, found, data, digest, _lang(), _signature_links())
+    except IntegrityError:
+        session.rollback()
+        state.message = forms.replayed_message()
+        return _sign_page(found.alliance, found, state, 400)
     except Refused as refused:
         state.message = refused.message
         return _sign_page(found.alliance, found, state, 400)
@@ -315,6 +326,10 @@ def join(alliance: str) -> Response:
     try:
         digest = forms.check_traps(session, data, JOIN, alliance)
         operations.apply_to_join(session, found, data, digest, _lang())
+    except IntegrityError:
+        session.rollback()
+        state.message = forms.replayed_message()
+        return _join_page(found, state, 400)
     except Refused as refused:
         state.message = refused.message
         return _join_page(found, state, 400)
