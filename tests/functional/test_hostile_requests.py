@@ -21,10 +21,10 @@ from werkzeug.test import TestResponse
 
 from tests.conftest import TEST_SECRET
 from widget_service import signing
+from widget_service.badges.links import verification_token
 from widget_service.images import prepare
 from widget_service.models import Call, Membership, Signature, StoredImage
 from widget_service.timeutil import utcnow
-from widget_service.verification import verification_token
 
 PA = "niedersachsen-packt-an"
 HZ = "niedersachsen-haelt-zusammen"

@@ -16,10 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from .. import content, db, signing
+from ..embed import render as embed_render
+from ..embed.catalogue import settings_from
 from ..http import BASE_CSP, external_url
 from ..i18n import current_language, force_locale, gettext, ngettext
 from ..models import Alliance, Call, Signature
-from ..views import embed
 from ..widget_schema import Settings
 from . import forms, operations, signatures
 from .forms import FormState, Refused
@@ -80,15 +81,15 @@ def submit_state(alliance: Alliance) -> SubmitState:
 
 def _submit_settings(alliance: str) -> Settings:
     args = {**request.args.to_dict(), "alliance": alliance}
-    settings = embed.settings_from(args, SUBMIT)
+    settings = settings_from(args, SUBMIT)
     g.submit_settings = settings
     return settings
 
 
 def _submit_document(settings: Settings, status: int = 200) -> Response:
     with force_locale(settings.lang):
-        rendered = embed.render_widget(settings, heading=1)
-    response = embed._document(rendered, status)
+        rendered = embed_render.render_widget(settings, heading=1)
+    response = embed_render.document(rendered, status)
     return forms.no_store_if_issued(response)
 
 
