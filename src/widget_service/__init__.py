@@ -53,6 +53,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(legal_bp)
     app.jinja_env.globals.update(current_operator=current_operator, privacy_note=privacy_note)
 
+    from . import office, reach
+
+    office.init_app(app)
+    reach.init_app(app, app.extensions[db.EXTENSION])
+
+    from . import api, participation
+
+    participation.init_app(app)
+    api.init_app(app)
+
     from . import cli
 
     cli.init_app(app)

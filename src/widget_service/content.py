@@ -26,6 +26,7 @@ from .models import (
     Partner,
     PartnerKind,
     Project,
+    ProjectKind,
     Status,
     StoredImage,
     event_field,
@@ -33,6 +34,8 @@ from .models import (
 )
 from .text import ALL, is_slug, whole_number
 from .timeutil import today, utcnow
+
+PROJECT_KINDS = frozenset(member.value for member in ProjectKind)
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,10 @@ def filters_from_args(
     if region is not None and len(region) > 200:
         raise InvalidParameter("region", "too_long")
     kind = (args.get("kind") or "").strip() or None
-    if kind is not None and kind not in {member.value for member in PartnerKind}:
-        raise InvalidParameter("kind", "choice", options=", ".join(PartnerKind))
+    # a partner's kind for partner listings, a project's (project or story) for projects
+    kinds = [*PartnerKind, *ProjectKind]
+    if kind is not None and kind not in {member.value for member in kinds}:
+        raise InvalidParameter("kind", "choice", options=", ".join(kinds))
     limit = _integer(args, "limit", default_limit, 1, max_limit)
     page = _integer(args, "page", 1, 1, 100_000)
     filters = Filters(
@@ -166,6 +171,8 @@ def _project_query(resolved: Resolved) -> Select[Project]:
         query = query.where(Project.partner_id == resolved.partner.id)
     if resolved.filters.region:
         query = query.where(Project.region == resolved.filters.region)
+    if resolved.filters.kind in PROJECT_KINDS:
+        query = query.where(Project.kind == resolved.filters.kind)
     if resolved.field_ids is not None:
         tagged = select(project_field.c.project_id).where(
             project_field.c.project_id == Project.id,

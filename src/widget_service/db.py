@@ -22,6 +22,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import audit
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 # what a database that is down, restarting or overloaded raises: worth a 503 and a retry,
 # not a 500 (a refused connection, a dropped one, a full connection pool)
@@ -72,6 +74,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory whose objects stay readable after commit (views render after it)."""
+    audit.install()  # every write of content leaves a line in the audit log
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
 
 

@@ -7,8 +7,7 @@ with one bad record changes nothing and the error names the record and field.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
+import enum
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,8 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
-from werkzeug.security import generate_password_hash
 
+from . import tokens
 from .errors import NotFound, ValidationError
 from .models import (
     ActionField,
@@ -30,25 +29,24 @@ from .models import (
     Partner,
     PartnerToken,
     Project,
-    Role,
     Source,
     Status,
-    User,
 )
 from .record_schema import (
-    Invalid,
+    FieldError,
     Problem,
     columns,
     dump_records,
+    keys,
     missing_for_new,
+    model,
     range_of,
-    record_fields,
+    validate_record,
 )
 from .records import SECTIONS, Problems, Record, check_document
 from .timeutil import today, utcnow
 
-MIN_PASSWORD_LENGTH = 12
-TOKEN_PREFIX = "wst_"  # noqa: S105 (marks tokens in logs and scanners)
+token_digest = tokens.token_digest
 
 
 @dataclass
@@ -381,58 +379,99 @@ def export_document(session: Session) -> dict[str, Any]:
     }
 
 
-# --- office accounts and partner tokens ---------------------------------------------------
-
-
-def create_user(session: Session, address: str, password: str, role: Role) -> User:
-    """Create an office account; raise :class:`ValidationError` for a bad address or password."""
-    problems = []
-    try:
-        checked = record_fields("alliances")["contact_email"].check(address)
-    except Invalid as error:
-        problems.append(f"email: {error}")
-        checked = None
-    if not checked and not problems:
-        problems.append("email: must not be empty")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"password: must have at least {MIN_PASSWORD_LENGTH} characters")
-    if checked and session.scalar(select(User).where(User.email == checked.lower())):
-        problems.append(f"email: an account for {checked} exists already")
-    if problems:
-        raise ValidationError(problems)
-    assert checked is not None
-    user = User(email=checked.lower(), password_hash=generate_password_hash(password), role=role)
-    session.add(user)
-    session.commit()
-    return user
-
-
-def token_digest(token: str) -> str:
-    """The stored form of an API token (tokens are random, so one SHA-256 suffices)."""
-    return hashlib.sha256(token.encode()).hexdigest()
+# --- partner tokens (see tokens.py) ------------------------------------------------------
 
 
 def issue_token(
-    session: Session, alliance: str, partner: str, label: str | None = None
+    session: Session,
+    alliance: str,
+    partner: str,
+    label: str | None = None,
+    *,
+    trusted: bool = False,
 ) -> tuple[PartnerToken, str]:
-    """A new API token for a member partner; the plain token is returned once, never stored."""
-    found_alliance = session.scalar(select(Alliance).where(Alliance.slug == alliance))
-    if found_alliance is None:
-        raise NotFound("alliance", alliance)
-    found_partner = session.scalar(select(Partner).where(Partner.slug == partner))
-    if found_partner is None:
-        raise NotFound("partner", partner)
-    member = session.scalar(
-        select(Membership).where(
-            Membership.alliance_id == found_alliance.id, Membership.partner_id == found_partner.id
-        )
-    )
-    if member is None or not member.is_active():
-        raise ValidationError([f"partner {partner!r} is not an active member of {alliance!r}"])
-    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = PartnerToken(
-        alliance=found_alliance, partner=found_partner, digest=token_digest(plain), label=label
-    )
-    session.add(token)
+    """A new API token for a member partner, committed; the plain token is returned once."""
+    token, plain = tokens.issue(session, alliance, partner, trusted=trusted, label=label)
     session.commit()
     return token, plain
+
+
+# --- one record at a time: the office's forms (and anything else that writes one) ---------
+
+
+class RecordInvalid(ValidationError):
+    """One record that cannot be stored; ``errors`` name its fields (``FieldError``)."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__([f"{error.field}: {error.problem}" for error in errors])
+        self.errors = errors
+
+
+class _FieldProblems(Problems):
+    """Problems the importer finds while resolving references, kept by field."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors: list[FieldError] = []
+
+    def add(self, where: str, message: str, line: int | None = None) -> None:
+        super().add(where, message, line)
+        name = where.split(".", 1)[1] if "." in where else ""
+        problem = message if isinstance(message, Problem) else Problem("invalid")
+        self.errors.append(FieldError((name,) if name else (), problem))
+
+
+def save_record(
+    session: Session,
+    section: str,
+    data: dict[str, Any],
+    *,
+    new: bool,
+    channel: Channel = Channel.OFFICE,
+) -> Any:
+    """Check and store one record in the import format's shape through the importer (the
+    same rules, sanitising and messages as an import); flushed, not committed.
+
+    ``new``: the record must not exist yet and needs everything a new record needs; else
+    it must exist, and only the fields given change. Raises :class:`RecordInvalid`.
+    """
+    checked = validate_record(section, data, partial=not new)
+    if checked.errors:
+        raise RecordInvalid(checked.errors)
+    values = checked.values
+    target_model = model(section)
+    existing = _find(session, section, values)
+    if new and existing is not None:
+        name = "slug" if "slug" in values else keys(section)[-1]
+        raise RecordInvalid([FieldError((name,), Problem("taken"))])
+    if not new and existing is None:
+        raise NotFound(section.rstrip("s"), str(values.get("slug") or ""))
+    problems = _FieldProblems()
+    importer = _Importer(session, channel, problems)
+    importer.apply(Record(section, 0, None, values))
+    if problems.errors:
+        raise RecordInvalid(problems.errors)
+    session.flush()
+    found = _find(session, section, values)
+    assert isinstance(found, target_model)
+    return found
+
+
+def _find(session: Session, section: str, values: dict[str, Any]) -> Any:
+    """The stored record the values' keys name, or None."""
+    target = model(section)
+    query = select(target)
+    for name in keys(section):
+        value = values.get(name)
+        if name == "alliance":
+            query = query.join(Alliance, target.alliance_id == Alliance.id).where(
+                Alliance.slug == value
+            )
+        elif name == "partner":
+            query = query.join(Partner, target.partner_id == Partner.id).where(
+                Partner.slug == value
+            )
+        else:
+            column = getattr(target, name)
+            query = query.where(column == (value.value if isinstance(value, enum.Enum) else value))
+    return session.scalar(query)

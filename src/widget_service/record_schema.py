@@ -108,6 +108,7 @@ MESSAGES: dict[str, str] = {
     "no_action_field": "{alliance!r} has no action field {slug!r}",
     "federated": "belongs to an item federated from a source",
     "invalid": "is not valid",
+    "taken": "is taken by another record",
 }
 
 

@@ -23,12 +23,27 @@ from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 
 DAY = 86_400
 BADGE = "badge"
+# a public form's token: CSRF token and time trap in one (participation/forms.py)
+FORM = "form"
+# the link in a signer's e-mail that confirms the signature (valid 7 days), and the one that
+# withdraws it (as long as a signature may be kept)
+SIGNATURE_CONFIRM = "signature-confirm"
+SIGNATURE_WITHDRAW = "signature-withdraw"
 SALTS: dict[str, str] = {
     BADGE: "widget-service.badge-verification.v1",
+    FORM: "widget-service.public-form.v1",
+    SIGNATURE_CONFIRM: "widget-service.signature-confirm.v1",
+    SIGNATURE_WITHDRAW: "widget-service.signature-withdraw.v1",
 }
 MAX_AGES: dict[str, int] = {
     BADGE: 30 * 365 * DAY,
+    # a form may stay open while someone writes a long story, but not for days
+    FORM: 6 * 3600,
+    SIGNATURE_CONFIRM: 7 * DAY,
+    SIGNATURE_WITHDRAW: 5 * 365 * DAY,
 }
+# purposes whose tokens carry the second they were made (not the day): the form's time trap
+_PRECISE = frozenset({FORM, SIGNATURE_CONFIRM, SIGNATURE_WITHDRAW})
 BADGE_MAX_AGE = MAX_AGES[BADGE]
 
 
@@ -66,7 +81,8 @@ class _DaySigner(TimestampSigner):
 
 
 def _serializer(keys: Keys, purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(keys.all(), salt=SALTS[purpose], signer=_DaySigner)
+    signer = TimestampSigner if purpose in _PRECISE else _DaySigner
+    return URLSafeTimedSerializer(keys.all(), salt=SALTS[purpose], signer=signer)
 
 
 def sign(keys: Keys, purpose: str, payload: Any) -> str:
@@ -74,10 +90,14 @@ def sign(keys: Keys, purpose: str, payload: Any) -> str:
     return str(_serializer(keys, purpose).dumps(payload))
 
 
-def unsign(keys: Keys, purpose: str, token: str) -> Any:
-    """The payload of a token made by :func:`sign` for ``purpose``; raises :class:`InvalidToken`."""
+def unsign(keys: Keys, purpose: str, token: str, max_age: int | None = None) -> Any:
+    """The payload of a token made by :func:`sign` for ``purpose``; raises :class:`InvalidToken`.
+
+    ``max_age`` may shorten the purpose's own limit, never lengthen it.
+    """
+    limit = MAX_AGES[purpose] if max_age is None else min(max_age, MAX_AGES[purpose])
     try:
-        return _serializer(keys, purpose).loads(token, max_age=MAX_AGES[purpose])
+        return _serializer(keys, purpose).loads(token, max_age=limit)
     except BadData as error:
         raise InvalidToken(str(error)) from error
 

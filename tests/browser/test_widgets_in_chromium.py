@@ -39,7 +39,7 @@ EXPECTED = {
     "partners": (f"alliance={PA}", "DGB Niedersachsen – Bremen – Sachsen-Anhalt"),
     "banner": (f"alliance={PA}", "Projekt vorschlagen"),
     "badge": (f"alliance={PA}", "Mitglied seit 2020"),
-    "submit": (f"alliance={PA}", "Das Formular für Projektvorschläge folgt in Kürze."),
+    "submit": (f"alliance={PA}", "Eine Erfolgsgeschichte erzählen"),
 }
 HOSTILE_CSS = """
 body { font-family: Georgia, serif; color: #333; font-size: 19px; line-height: 2.2; }
@@ -241,7 +241,7 @@ def test_the_submit_widget_is_mounted_as_a_sized_iframe_by_the_loader(
     inside = "document.querySelector('[data-widget]').shadowRoot.querySelector('iframe')"
     assert page.evaluate(f"{inside}.title") == "Projekt vorschlagen"
     frame = service_frame(page)
-    assert "folgt in Kürze" in frame.locator("main").inner_text()
+    assert "Absenden" in frame.locator("main").inner_text()
     content = frame.evaluate("document.documentElement.getBoundingClientRect().height")
     poll(
         page,

@@ -19,9 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from tests.conftest import TEST_SECRET
+from widget_service import signing
 from widget_service.badges.links import verification_token
 from widget_service.images import prepare
-from widget_service.models import Membership, StoredImage
+from widget_service.models import Call, Membership, Signature, StoredImage
+from widget_service.timeutil import utcnow
 
 PA = "niedersachsen-packt-an"
 HZ = "niedersachsen-haelt-zusammen"
@@ -57,6 +60,24 @@ EXAMPLES = {
     "/banner/<alliance>/<call>.<any(svg, png):fmt>": f"/banner/{HZ}/zusammen-mehr.svg",
     "/verify/<token>": "/verify/{token}",
     "/images/<digest>.<any(jpg, png):extension>": "/images/{picture}.jpg",
+    # the public forms (participation/); {signature} is a real signature's token
+    "/submit/<alliance>/thanks": f"/submit/{PA}/thanks",
+    "/sign/<alliance>/<call>": f"/sign/{HZ}/zusammen-mehr",
+    "/sign/<alliance>/<call>/thanks": f"/sign/{HZ}/zusammen-mehr/thanks",
+    "/sign/confirm/<token>": "/sign/confirm/{confirm}",
+    "/sign/withdraw/<token>": "/sign/withdraw/{withdraw}",
+    "/join/<alliance>": f"/join/{PA}",
+    "/join/<alliance>/thanks": f"/join/{PA}/thanks",
+    # the API (api/)
+    "/api/v1/openapi.json": "/api/v1/openapi.json",
+    "/api/v1/alliances": "/api/v1/alliances",
+    "/api/v1/<alliance>/partners": f"/api/v1/{PA}/partners",
+    "/api/v1/<alliance>/calls": f"/api/v1/{HZ}/calls",
+    "/api/v1/<alliance>/calls/<slug>": f"/api/v1/{HZ}/calls/zusammen-mehr",
+    "/api/v1/<alliance>/projects": "/api/v1/all/projects",
+    "/api/v1/<alliance>/events": f"/api/v1/{HZ}/events",
+    "/api/v1/<alliance>/projects/<slug>": f"/api/v1/{PA}/projects/sprachcafe-sehnde",
+    "/api/v1/<alliance>/events/<slug>": f"/api/v1/{HZ}/events/konferenz-zusammenhalt",
 }
 # more paths on the same routes, where other code runs
 MORE = [
@@ -156,8 +177,25 @@ def filled(app: Flask, demo: Session) -> Callable[[str], str]:
             data=prepared.data,
         )
     )
+    call = demo.scalars(select(Call).where(Call.slug == "zusammen-mehr")).one()
+    signature = Signature(call=call, name="Max", email="max@example.org", created_at=utcnow())
+    demo.add(signature)
     demo.commit()
-    return lambda example: example.replace("{token}", token).replace("{picture}", prepared.digest)
+    keys = signing.Keys(TEST_SECRET)
+    stamp = {"s": signature.id, "c": signature.created_at.isoformat()}
+    tokens = {
+        "{token}": token,
+        "{picture}": prepared.digest,
+        "{confirm}": signing.sign(keys, signing.SIGNATURE_CONFIRM, stamp),
+        "{withdraw}": signing.sign(keys, signing.SIGNATURE_WITHDRAW, stamp),
+    }
+
+    def fill(example: str) -> str:
+        for placeholder, value in tokens.items():
+            example = example.replace(placeholder, value)
+        return example
+
+    return fill
 
 
 def test_every_route_has_an_example(app: Flask) -> None:

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from flask import g, render_template
 from markupsafe import Markup
@@ -44,10 +45,11 @@ class Rendered:
     last_modified: dt.datetime | None = None
 
 
-def render_widget(settings: Settings, heading: int) -> Rendered:
-    """Read what the widget shows and render it (in the widget's language)."""
+def render_widget(settings: Settings, heading: int, data: dict[str, Any] | None = None) -> Rendered:
+    """Read what the widget shows and render it (in the widget's language); ``data`` in
+    place of what it reads shows other items the same way (the office's preview)."""
     widget_ = settings.widget
-    data = read(db.session(), settings)
+    data = read(db.session(), settings) if data is None else dict(data)
     accent = settings.text("accent") or data.pop("accent", None) or DEFAULT_ACCENT
     extra = data.pop("extra_css", "")
     last_modified = data.pop("last_modified", None)

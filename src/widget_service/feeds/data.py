@@ -142,7 +142,12 @@ def feed_url(feed: FeedRequest, fmt: str, page: int = 1, *, language: bool = Tru
 
 
 def _filter_query(filters: Filters) -> dict[str, str]:
-    named = {"partner": filters.partner, "region": filters.region, "field": filters.field}
+    named = {
+        "partner": filters.partner,
+        "region": filters.region,
+        "field": filters.field,
+        "kind": filters.kind,
+    }
     return {name: value for name, value in named.items() if value}
 
 

@@ -1,0 +1,191 @@
+"""Office accounts: create, grant, disable, check and change passwords — the one module
+that imports argon2-cffi.
+
+Passwords are hashed with Argon2id (the library's defaults, RFC 9106's second
+recommendation); a hash made under older parameters is renewed at the next login. An
+account reaches every alliance (``admin``), the alliances granted to it (``editor``), or
+its own partner's projects and events (``partner``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from .errors import NotFound, ValidationError
+from .models import Alliance, Partner, Role, User
+from .record_schema import Invalid, record_fields
+from .timeutil import utcnow
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1000
+
+_hasher = PasswordHasher()
+# checked against when no account matches, so an unknown address costs the same time
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+def hash_password(password: str) -> str:
+    """The Argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password cannot be used, in English, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"must have at least {MIN_PASSWORD_LENGTH} characters"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"must have at most {MAX_PASSWORD_LENGTH} characters"
+    return None
+
+
+def find_user(session: Session, address: str) -> User | None:
+    """The account with this address (case does not matter)."""
+    return session.scalar(select(User).where(User.email == address.strip().lower()))
+
+
+def check_login(session: Session, address: str, password: str) -> User | None:
+    """The active account these credentials open, or None. Renews an outdated hash and
+    notes the login; the caller commits."""
+    user = find_user(session, address) if len(address) <= 254 else None
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return None
+    if user is None or not user.active:
+        with contextlib.suppress(VerificationError):
+            _hasher.verify(_DUMMY_HASH, password)
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def check_password(user: User, password: str) -> bool:
+    """True when ``password`` is the account's current password."""
+    try:
+        return bool(_hasher.verify(user.password_hash, password))
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password and end every session issued before (the caller commits)."""
+    problem = password_problem(new_password)
+    if problem:
+        raise ValidationError([f"password: {problem}"])
+    user.password_hash = hash_password(new_password)
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def create_user(
+    session: Session,
+    address: str,
+    password: str,
+    role: Role,
+    *,
+    alliances: list[str] | None = None,
+    partner: str | None = None,
+) -> User:
+    """Create an office account, committed; raise :class:`ValidationError` for a bad address,
+    password or reach, :class:`NotFound` for an unknown alliance or partner."""
+    problems = []
+    try:
+        checked = record_fields("alliances")["contact_email"].check(address)
+    except Invalid as error:
+        problems.append(f"email: {error}")
+        checked = None
+    if not checked and not problems:
+        problems.append("email: must not be empty")
+    problem = password_problem(password)
+    if problem:
+        problems.append(f"password: {problem}")
+    if checked and find_user(session, checked):
+        problems.append(f"email: an account for {checked} exists already")
+    if role == Role.PARTNER and not partner:
+        problems.append("partner: a partner account needs --partner")
+    if role != Role.PARTNER and partner:
+        problems.append("partner: only a partner account belongs to a partner")
+    if problems:
+        raise ValidationError(problems)
+    assert checked is not None
+    user = User(email=checked.lower(), password_hash=hash_password(password), role=role)
+    if partner:
+        user.partner = _partner(session, partner)
+    user.alliances = [_alliance(session, slug) for slug in alliances or ()]
+    session.add(user)
+    session.commit()
+    return user
+
+
+def _alliance(session: Session, slug: str) -> Alliance:
+    found = session.scalar(select(Alliance).where(Alliance.slug == slug))
+    if found is None:
+        raise NotFound("alliance", slug)
+    return found
+
+
+def _partner(session: Session, slug: str) -> Partner:
+    found = session.scalar(select(Partner).where(Partner.slug == slug))
+    if found is None:
+        raise NotFound("partner", slug)
+    return found
+
+
+def grant(session: Session, address: str, alliance: str) -> User:
+    """Let an account work for one more alliance, committed."""
+    user = find_user(session, address)
+    if user is None:
+        raise NotFound("account", address)
+    found = _alliance(session, alliance)
+    if found not in user.alliances:
+        user.alliances.append(found)
+    session.commit()
+    return user
+
+
+def disable(session: Session, address: str) -> User:
+    """Close an account: it can no longer log in and its sessions end at once, committed."""
+    user = find_user(session, address)
+    if user is None:
+        raise NotFound("account", address)
+    user.active = False
+    user.session_epoch = (user.session_epoch or 0) + 1
+    session.commit()
+    return user
+
+
+def all_users(session: Session) -> list[User]:
+    """Every account, by address, with its alliances and partner."""
+    return list(
+        session.scalars(
+            select(User)
+            .options(selectinload(User.alliances), selectinload(User.partner))
+            .order_by(func.lower(User.email))
+        )
+    )
+
+
+def describe(user: User) -> str:
+    """One line about an account for ``users list``."""
+    reach = (
+        "every alliance"
+        if user.role == Role.ADMIN
+        else (
+            f"partner {user.partner.slug}"
+            if user.role == Role.PARTNER and user.partner
+            else ", ".join(a.slug for a in user.alliances) or "no alliance yet"
+        )
+    )
+    if user.role == Role.PARTNER and user.alliances:
+        reach += " in " + ", ".join(a.slug for a in user.alliances)
+    state = "active" if user.active else "disabled"
+    last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
+    return f"{user.id}  {user.email}  {user.role.value}  {state}  {reach}  last login {last}"
