@@ -1,6 +1,6 @@
 # make run   — set up, load the demo content into SQLite, serve it on http://127.0.0.1:5000
 # make test  — set up, run every test (SQLite; PostgreSQL when WIDGETS_TEST_DATABASE_URL is set)
-# make lint  — ruff and mypy;  make bench — the benchmarks under bench/
+# make lint  — ruff, mypy and the import contracts (lint-imports);  make bench — the benchmarks under bench/
 
 PYTHON ?= python3
 VENV := .venv
@@ -35,6 +35,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff check --fix .
@@ -45,7 +46,7 @@ bench: setup
 
 # after changing user-facing text: extract, then translate the new entries in the .po files
 extract: setup
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o src/widget_service/translations/messages.pot --no-location --sort-output --omit-header src
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o src/widget_service/translations/messages.pot --no-location --sort-output --omit-header src widgets
 	$(BIN)/pybabel update -i src/widget_service/translations/messages.pot -d src/widget_service/translations --ignore-obsolete --ignore-pot-creation-date --no-wrap
 
 clean:

@@ -18,7 +18,7 @@ from flask import Flask
 
 from _data import fresh_database  # bench/ is on sys.path when run as a script
 from widget_service import create_app
-from widget_service.badges import flat_badge, seal_badge
+from widget_service.badges.render import flat_badge, seal_badge
 from widget_service.raster import svg_to_png
 
 COUNT = 400

@@ -25,7 +25,7 @@ from werkzeug.serving import make_server
 
 from _data import fresh_database  # bench/ is on sys.path when run as a script
 from widget_service import create_app
-from widget_service.views.embed import loader_source
+from widget_service.embed.views import loader_source
 
 PA = "niedersachsen-packt-an"
 QUERY = f"alliance={PA}&limit=5"
@@ -138,13 +138,14 @@ def warm_rate(app: Flask, path: str) -> float:
 
 
 def main() -> None:
-    source = loader_source().encode()
-    print(f"embed.js: {len(source)} bytes, {len(gzip.compress(source, 9))} gzipped")
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.sqlite3"
         fresh_database(url).dispose()
         config = {"ENV": "test", "SECRET_KEY": "bench-" + "x" * 40, "DATABASE_URL": url}
         app = create_app(config)
+        with app.app_context():
+            source = loader_source().encode()
+        print(f"embed.js: {len(source)} bytes, {len(gzip.compress(source, 9))} gzipped")
         app.add_url_rule("/bench-bare", "bench_bare", lambda: "ok")
         if CHROMIUM.exists():
             with Served(app) as service:

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from . import db, http, i18n, mail, ratelimit
 from .config import ConfigurationError, load_config
+from .shipped import STATIC
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -21,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         __name__,
         instance_path=os.environ.get("WIDGETS_INSTANCE_PATH") or None,
         instance_relative_config=True,
+        static_folder=str(STATIC),
     )
     load_config(app, config)
     db.init_app(app)
@@ -28,15 +30,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     http.init_app(app)
     ratelimit.init_app(app)
 
-    from .views import badges, builder, embed, errors, feeds, helpers, public
+    from . import embed
+    from .badges.blueprint import bp as badges_bp
+    from .builder.blueprint import bp as builder_bp
+    from .feeds.blueprint import bp as feeds_bp
+    from .public.blueprint import bp as public_bp
+    from .web import errors, helpers
 
     errors.init_app(app)
     helpers.init_app(app)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(badges.bp)
-    app.register_blueprint(feeds.bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(badges_bp)
+    app.register_blueprint(feeds_bp)
     embed.init_app(app)
-    app.register_blueprint(builder.bp)
+    app.register_blueprint(builder_bp)
 
     from . import office, reach
 

@@ -40,10 +40,11 @@ DEFAULTS: dict[str, Any] = {
     "FETCH_MAX_ITEMS": 1000,  # items read from one source
     "FETCH_WORKERS": 8,  # sources fetched at once
     "FETCH_CACHE_PATH": None,  # None: fetch-cache.sqlite3 in the instance folder
-    "DEFAULT_TIMEZONE": "Europe/Berlin",
+    # a folder laid out like the shipped widgets/ (common.toml, base.css, <name>/widget.toml …);
+    # None: the widgets that ship with the service
+    "WIDGETS_PATH": None,
     "BABEL_DEFAULT_LOCALE": "de",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
-    "LANGUAGES": ("de", "en"),
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # e-mail (mail.py): smtp://, smtps:// or smtp+starttls://; None: the instance's outbox
     "SMTP_URL": None,
@@ -90,8 +91,21 @@ def _normalise(app: Flask) -> None:
         config[key] = _positive(key, config[key], kind)
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "widgets.sqlite3")
+    _widget_folder(config)
     if config["PUBLIC_URL"]:
         config["PUBLIC_URL"] = str(config["PUBLIC_URL"]).rstrip("/")
+
+
+def _widget_folder(config: Any) -> None:
+    # the environment's WIDGETS_PATH arrives without its prefix, as PATH
+    if config.get("PATH") and not config.get("WIDGETS_PATH"):
+        config["WIDGETS_PATH"] = config.pop("PATH")
+    folder = config.get("WIDGETS_PATH")
+    if folder and not (Path(folder) / "common.toml").is_file():
+        raise ConfigurationError(
+            f"WIDGETS_PATH must name a folder laid out like the shipped widgets/ "
+            f"(with common.toml and a folder per widget), not {folder!r}."
+        )
 
 
 FETCH_NUMBERS: dict[str, type[int] | type[float]] = {

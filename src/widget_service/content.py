@@ -407,22 +407,6 @@ def active_partners(
     return list(session.scalars(query))
 
 
-def partner_by_slug(session: Session, slug: str) -> Partner:
-    """A partner with its memberships; raises :class:`NotFound`."""
-    query = (
-        select(Partner)
-        .options(
-            selectinload(Partner.memberships).joinedload(Membership.alliance),
-            joinedload(Partner.picture),
-        )
-        .where(Partner.slug == slug)
-    )
-    partner = session.scalar(query)
-    if partner is None:
-        raise NotFound("partner", slug)
-    return partner
-
-
 def membership(session: Session, alliance: str, partner: str) -> Membership:
     """The (public) membership of ``partner`` in ``alliance``, active or ended."""
     query = (

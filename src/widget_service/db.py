@@ -7,8 +7,6 @@ own with :func:`make_engine` and :func:`make_session_factory`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -97,17 +95,6 @@ def _close_session(_exc: BaseException | None) -> None:
     db_session: Session | None = g.pop("db_session", None)
     if db_session is not None:
         db_session.close()
-
-
-@contextmanager
-def transaction(db_session: Session) -> Iterator[Session]:
-    """Commit what the block does, or roll all of it back when it raises."""
-    try:
-        yield db_session
-        db_session.commit()
-    except BaseException:
-        db_session.rollback()
-        raise
 
 
 def is_available(bound: Engine) -> bool:

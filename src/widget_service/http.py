@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request, url_for
-from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -137,8 +136,3 @@ def init_app(app: Flask) -> None:
     app.before_request(_refuse_control_characters)
     app.after_request(_security_headers)
     app.jinja_env.globals.update(inline_style=inline_style, external_url=external_url)
-
-
-def json_error(status: int, message: str) -> ResponseReturnValue:
-    """The API's error shape: ``{"error": {"status": 404, "message": "…"}}``."""
-    return {"error": {"status": status, "message": message}}, status

@@ -253,8 +253,8 @@ def approve_application(session: Session, application: Application, actor: str) 
     """Accept an application: create the partner and its membership (from today, with the
     council decision it names) and mail the contact the badge snippet and verification
     link. The caller commits."""
+    from .badges.links import verification_url
     from .operations import save_record
-    from .verification import verification_url
 
     session.flush()
     now = utcnow()

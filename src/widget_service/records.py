@@ -31,7 +31,7 @@ from .record_schema import (
 from .text import slugify
 from .timeutil import today
 
-__all__ = ["SECTIONS", "Invalid", "Problem", "slugify"]
+__all__ = ["SECTIONS", "Invalid", "Problem"]
 
 Checker = Callable[[Any], Any]
 

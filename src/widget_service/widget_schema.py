@@ -16,11 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InvalidParameter
+from .shipped import WIDGETS
 from .text import ALL, CONTROL, is_hex_color, is_slug, whole_number
 
-FOLDER = Path(__file__).parent / "widgets"
+FOLDER = WIDGETS
 TYPES = ("alliance", "slug", "text", "integer", "choice", "color")
 MOUNTS = ("shadow", "iframe")
+# where the builder takes the options of a slug or text parameter from
+OPTION_SOURCES = ("partners", "regions", "fields", "calls", "partner_kinds")
 # fullmatch, never "$": "$" also matches before a trailing newline
 NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
 
@@ -40,6 +43,22 @@ class Parameter:
     high: int = 0
     max_length: int = 200
     allow_all: bool = True
+    # for the builder: the field's label and hint (de, en), where a select takes its options
+    # from, the labels of a choice's values, and whether the builder shows it at all
+    label: Mapping[str, str] = field(default_factory=dict, compare=False)
+    hint: Mapping[str, str] = field(default_factory=dict, compare=False)
+    options: str = ""
+    choice_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
+    builder: bool = True
+
+    def label_in(self, lang: str) -> str:
+        """The builder's label in ``lang`` (German when there is none in ``lang``)."""
+        return self.label.get(lang) or self.label.get("de") or self.name
+
+    def choice_label(self, value: str, lang: str) -> str:
+        """What the builder shows for one of a choice's values."""
+        labels = self.choice_labels.get(value, {})
+        return labels.get(lang) or labels.get("de") or value
 
     def parse(self, raw: str | None) -> Value:
         """The checked value of ``raw`` (``None`` or blank: the default)."""
@@ -73,6 +92,28 @@ class Parameter:
         return text
 
 
+SNIPPETS = ("loader", "iframe", "fragment", "image", "oembed")
+# an image link only where the reader has an image (banners and badges declare it)
+DEFAULT_SNIPPETS = ("loader", "iframe", "fragment", "oembed")
+SIZE = re.compile(r"[0-9]{1,4}x[0-9]{1,4}")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The first height of the widget's iframe snippet; the loader then sizes it to its content.
+
+    ``height`` pixels, plus ``per_item`` for each of ``limit`` items (at most ``most``); with
+    ``item=`` (one record) ``item`` pixels; with ``size_from`` the height of that parameter's
+    ``WIDTHxHEIGHT`` value plus ``height``.
+    """
+
+    height: int = 150
+    per_item: int = 0
+    most: int = 2000
+    item: int = 0
+    size_from: str = ""
+
+
 @dataclass(frozen=True)
 class Widget:
     """A widget definition: what it is called, how the loader mounts it, what it reads."""
@@ -84,18 +125,17 @@ class Widget:
     reads: str
     parameters: Mapping[str, Parameter]
     folder: Path = field(compare=False)
+    frame: Frame = field(default_factory=Frame)
+    # the snippet forms the builder offers, in this order (SNIPPETS)
+    snippets: tuple[str, ...] = DEFAULT_SNIPPETS
     # the common parameters this widget does not use: checked, then ignored, so a set of
     # data- attributes copied from another widget works (CONTRACT: "the same in every form")
     ignored: Mapping[str, Parameter] = field(default_factory=dict)
 
     @property
     def template(self) -> str:
-        """The Jinja name of its template (the embed blueprint's template folder is ``widgets``)."""
+        """The Jinja name of its template (the widget folder is on the app's template path)."""
         return f"{self.name}/widget.html"
-
-    @property
-    def css(self) -> str:
-        return (self.folder / "widget.css").read_text(encoding="utf-8")
 
     def parse(self, args: Mapping[str, str]) -> Settings:
         """Check every parameter this widget takes and every common one it ignores.
@@ -134,6 +174,18 @@ class Settings:
         value = self.text("alliance")
         return None if value in (None, ALL) else value
 
+    def frame_height(self) -> int:
+        """A first height for an iframe snippet, from the widget's ``[frame]`` declaration."""
+        frame = self.widget.frame
+        if frame.size_from:
+            size = self.text(frame.size_from) or "0x0"
+            return int(size.split("x")[1]) + frame.height
+        if frame.item and self.text("item"):
+            return frame.item
+        if frame.per_item and "limit" in self.values:
+            return min(frame.most, frame.height + frame.per_item * self.number("limit"))
+        return frame.height
+
     def query(self) -> dict[str, str]:
         """The values that differ from their defaults, as query parameters, in schema order."""
         query: dict[str, str] = {}
@@ -158,7 +210,14 @@ def _parameter(name: str, spec: Mapping[str, Any]) -> Parameter:
         high=int(spec.get("max", 0)),
         max_length=int(spec.get("max_length", 200)),
         allow_all=bool(spec.get("all", True)),
+        label=dict(spec.get("label", {})),
+        hint=dict(spec.get("hint", {})),
+        options=str(spec.get("options", "")),
+        choice_labels={key: dict(value) for key, value in spec.get("choice_labels", {}).items()},
+        builder=bool(spec.get("builder", True)),
     )
+    if parameter.options and parameter.options not in OPTION_SOURCES:
+        raise ValueError(f"parameter {name}: options must be one of {OPTION_SOURCES}")
     if not parameter.allow_all and parameter.default == ALL:
         # one alliance and no default: "all" is what the common definition would give
         parameter = replace(parameter, default=None)
@@ -167,6 +226,30 @@ def _parameter(name: str, spec: Mapping[str, Any]) -> Parameter:
     if parameter.default is not None:
         parameter.parse(str(parameter.default))  # a default must pass its own checks
     return parameter
+
+
+def _frame(name: str, spec: Mapping[str, Any], parameters: Mapping[str, Parameter]) -> Frame:
+    frame = Frame(
+        height=int(spec.get("height", 150)),
+        per_item=int(spec.get("per_item", 0)),
+        most=int(spec.get("max", 2000)),
+        item=int(spec.get("item", 0)),
+        size_from=str(spec.get("size_from", "")),
+    )
+    if frame.size_from:
+        sized = parameters.get(frame.size_from)
+        if sized is None or sized.default is None or not all(map(SIZE.fullmatch, sized.choices)):
+            raise ValueError(f"{name}: frame.size_from must name a choice of sizes like 300x250")
+    return frame
+
+
+def _snippets(name: str, declared: Any) -> tuple[str, ...]:
+    if declared is None:
+        return DEFAULT_SNIPPETS
+    unknown = [form for form in declared if form not in SNIPPETS]
+    if unknown or not declared:
+        raise ValueError(f"{name}: snippets must be some of {SNIPPETS}, not {declared!r}")
+    return tuple(declared)
 
 
 def _load(folder: Path, common: Mapping[str, Mapping[str, Any]]) -> Widget:
@@ -183,14 +266,17 @@ def _load(folder: Path, common: Mapping[str, Mapping[str, Any]]) -> Widget:
     for needed in ("widget.html", "widget.css"):
         if not (folder / needed).is_file():
             raise ValueError(f"{folder.name}: {needed} is missing")
+    parameters = {name: _parameter(name, merged[name]) for name in merged}
     return Widget(
         name=folder.name,
         label=spec["label"],
         description=spec["description"],
         mount=spec["mount"],
         reads=spec["reads"],
-        parameters={name: _parameter(name, merged[name]) for name in merged},
+        parameters=parameters,
         folder=folder,
+        frame=_frame(folder.name, spec.get("frame", {}), parameters),
+        snippets=_snippets(folder.name, spec.get("snippets")),
         ignored={name: _parameter(name, common[name]) for name in common if name not in merged},
     )
 
@@ -205,6 +291,13 @@ def widgets(folder: Path = FOLDER) -> dict[str, Widget]:
         if path.is_dir() and (path / "widget.toml").is_file() and NAME.fullmatch(path.name):
             found[path.name] = _load(path, common)
     return found
+
+
+@cache
+def common_names(folder: Path = FOLDER) -> tuple[str, ...]:
+    """The common parameters of ``folder/common.toml``, in the order they are declared."""
+    with (folder / "common.toml").open("rb") as handle:
+        return tuple(tomllib.load(handle))
 
 
 def widget(name: str) -> Widget | None:

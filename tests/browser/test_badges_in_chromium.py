@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from widget_service.badges import BANNER_SIZES
+from widget_service.badges.render import BANNER_SIZES
 
 from .conftest import LiveServer
 

@@ -17,11 +17,11 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from widget_service import content, create_app, db, signing
-from widget_service.badges import BANNER_SIZES
+from widget_service.badges.links import verification_token
+from widget_service.badges.render import BANNER_SIZES
 from widget_service.models import Channel
 from widget_service.operations import import_document
 from widget_service.timeutil import today
-from widget_service.verification import verification_token
 
 PA = "niedersachsen-packt-an"
 HZ = "niedersachsen-haelt-zusammen"

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from widget_service.badges.links import verification_token
 from widget_service.images import prepare
 from widget_service.models import Membership, StoredImage
-from widget_service.verification import verification_token
 
 PA = "niedersachsen-packt-an"
 HZ = "niedersachsen-haelt-zusammen"

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from widget_service.colors import contrast
 from widget_service.demo import PROJECTS
+from widget_service.embed.theming import readable_pair, theme_css
 from widget_service.models import Call, Channel, Project
 from widget_service.operations import import_document
 from widget_service.timeutil import today
-from widget_service.views.embed import readable_pair, theme_css
 from widget_service.widget_schema import widget as widget_named
 
 PA = "niedersachsen-packt-an"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from widget_service import badges
-from widget_service.badges import (
+from widget_service.badges import render as badges
+from widget_service.badges.render import (
     BANNER_SIZES,
     BannerText,
     Box,

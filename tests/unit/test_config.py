@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from widget_service import create_app
+from widget_service import create_app, db
 from widget_service.config import ConfigurationError
 
 STRONG = "s" * 48
@@ -79,4 +80,29 @@ def test_lists_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unknown_environment_name(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WIDGETS_ENV", "staging")
     with pytest.raises(ConfigurationError, match="WIDGETS_ENV must be one of"):
+        create_app()
+
+
+def test_widgets_path_from_the_environment_names_the_widget_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from widget_service.embed.catalogue import widget_folder
+    from widget_service.shipped import WIDGETS
+
+    shutil.copytree(WIDGETS, tmp_path / "own")
+    monkeypatch.setenv("WIDGETS_SECRET_KEY", STRONG)
+    monkeypatch.setenv("WIDGETS_PATH", str(tmp_path / "own"))
+    app = create_app()
+    assert app.config["WIDGETS_PATH"] == str(tmp_path / "own")
+    assert widget_folder(app) == (tmp_path / "own").resolve()
+    with app.app_context():
+        db.engine().dispose()
+
+
+def test_widgets_path_must_be_a_widget_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("WIDGETS_SECRET_KEY", STRONG)
+    monkeypatch.setenv("WIDGETS_PATH", str(tmp_path / "nowhere"))
+    with pytest.raises(ConfigurationError, match="WIDGETS_PATH must name a folder"):
         create_app()

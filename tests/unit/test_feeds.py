@@ -12,8 +12,8 @@ import pytest
 from defusedxml import ElementTree
 
 from tests.jsonfeed import read_json_feed
-from widget_service import feeds
-from widget_service.feeds import Category, Channel, Entry, Happening, Person
+from widget_service.feeds import render as feeds
+from widget_service.feeds.render import Category, Channel, Entry, Happening, Person
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "https://widgets.example.org"

@@ -8,6 +8,7 @@ import pytest
 
 from widget_service.colors import WHITE, contrast, lighten_until
 from widget_service.errors import InvalidParameter
+from widget_service.shipped import WIDGETS, shipped_folder
 from widget_service.widget_schema import FOLDER, Parameter, widget, widgets
 
 COMMON = ["alliance", "partner", "region", "field", "limit", "theme", "lang", "title", "accent"]
@@ -168,8 +169,19 @@ def test_a_folder_name_with_a_trailing_newline_is_no_widget(tmp_path: Path) -> N
     assert list(widgets(tmp_path)) == ["clock"]
 
 
-def test_the_real_definitions_folder_is_inside_the_package() -> None:
-    assert FOLDER.parent.name == "widget_service"
+def test_the_real_definitions_folder_is_the_shipped_one() -> None:
+    assert FOLDER == WIDGETS
+    assert (FOLDER / "common.toml").is_file() and (FOLDER / "projects" / "widget.toml").is_file()
+
+
+def test_a_wheel_carries_the_folder_inside_the_package_and_a_checkout_at_its_top(
+    tmp_path: Path,
+) -> None:
+    package = tmp_path / "src" / "widget_service"
+    package.mkdir(parents=True)
+    assert shipped_folder("widgets", package) == tmp_path / "widgets"
+    (package / "widgets").mkdir()
+    assert shipped_folder("widgets", package) == package / "widgets"
 
 
 def test_control_characters_are_dropped() -> None:
@@ -190,3 +202,53 @@ def test_lighten_until_reaches_aa_on_dark(color: str) -> None:
     lighter = lighten_until(color, "#20262c")
     assert contrast(lighter, "#20262c") >= 4.5
     assert lighten_until("#ffffff", "#000000") == WHITE
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "height"),
+    [
+        ("projects", {}, 130 + 170 * 5),
+        ("projects", {"limit": "50"}, 2000),
+        ("projects", {"alliance": "a", "item": "one"}, 320),
+        ("events", {"limit": "2"}, 130 + 150 * 2),
+        ("partners", {"limit": "10"}, 130 + 50 * 10),
+        ("banner", {"alliance": "a", "call": "c", "size": "728x90"}, 110),
+        ("banner", {"alliance": "a", "call": "c"}, 270),
+        ("badge", {"alliance": "a", "partner": "p"}, 150),
+        ("submit", {"alliance": "a"}, 420),
+    ],
+)
+def test_the_frame_height_follows_the_declaration(
+    name: str, args: dict[str, str], height: int
+) -> None:
+    assert widgets()[name].parse(args).frame_height() == height
+
+
+def test_the_snippet_forms_are_declared() -> None:
+    offered = {name: item.snippets for name, item in widgets().items()}
+    assert offered["banner"] == ("loader", "iframe", "fragment", "image", "oembed")
+    assert offered["badge"] == offered["banner"]
+    assert offered["projects"] == ("loader", "iframe", "fragment", "oembed")
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ('snippets = ["loader", "telegram"]\n', "snippets must be some of"),
+        ('[frame]\nsize_from = "limit"\n', "size_from must name a choice of sizes"),
+    ],
+)
+def test_a_bad_frame_or_snippet_declaration_is_refused(
+    tmp_path: Path, extra: str, problem: str
+) -> None:
+    (tmp_path / "common.toml").write_text('[limit]\ntype = "integer"\nmin = 1\nmax = 3\n')
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "widget.html").write_text("")
+    (folder / "widget.css").write_text("")
+    (folder / "widget.toml").write_text(
+        'label = {de = "x", en = "x"}\ndescription = {de = "x", en = "x"}\n'
+        'mount = "shadow"\nreads = "projects"\ncommon = ["limit"]\n' + extra
+    )
+    with pytest.raises(ValueError, match=problem):
+        widgets(tmp_path)

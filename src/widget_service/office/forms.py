@@ -37,7 +37,7 @@ from ..record_schema import (
     record_fields,
 )
 from ..text import slugify
-from ..views.helpers import PARTNER_KINDS
+from ..web.helpers import PARTNER_KINDS
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from typing import Any
 from flask import render_template
 from markupsafe import Markup
 
+from ..embed.catalogue import settings_from
+from ..embed.render import render_widget
 from ..i18n import force_locale
 from ..models import Application, Event, Project
-from ..views.embed import render_widget, settings_from
 
 
 def preview(item: Project | Event | Application) -> Markup:

@@ -1,0 +1,21 @@
+"""The URL table of the embed feature: widgets for other sites, the loader and oEmbed."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from .. import db
+from ..errors import InvalidParameter, NotFound
+from . import views
+
+bp = Blueprint("embed", __name__)
+
+bp.add_url_rule("/embed/<name>", view_func=views.document, methods=["GET"])
+bp.add_url_rule("/fragment/<name>", view_func=views.fragment, methods=["GET"])
+bp.add_url_rule("/embed.js", view_func=views.loader, methods=["GET"])
+bp.add_url_rule("/oembed", view_func=views.oembed, methods=["GET"])
+
+bp.register_error_handler(NotFound, views.not_found)
+bp.register_error_handler(InvalidParameter, views.invalid)
+for _outage in db.OUTAGES:
+    bp.register_error_handler(_outage, views.outage)

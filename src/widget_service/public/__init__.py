@@ -1,0 +1,1 @@
+"""The public pages: landing page, alliance pages, listings and item pages."""
