@@ -108,7 +108,7 @@ def test_search_and_filter_the_records(client: FlaskClient, demo: Session) -> No
 def test_ending_a_membership_ends_badge_and_verification_at_once(
     client: FlaskClient, demo: Session
 ) -> None:
-    from widget_service.verification import verification_token
+    from widget_service.badges.links import verification_token
 
     _admin(client, demo)
     membership = demo.scalar(
