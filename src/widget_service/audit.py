@@ -20,7 +20,7 @@ import enum
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from .models import (
@@ -36,6 +36,7 @@ from .models import (
     Source,
     User,
 )
+from .timeutil import utcnow
 
 DEFAULT_ACTOR = "system"
 # record type (as the log names it) of each model it follows
@@ -145,58 +146,61 @@ def _ignored(target: Any, action: str, changes: dict[str, Any]) -> bool:
     return False
 
 
-def _entry(session: Session, target: Any, action: str, changes: dict[str, Any] | None) -> None:
+def _row(
+    session: Session, target: Any, action: str, changes: dict[str, Any] | None
+) -> dict[str, Any]:
     kind = record_type(target)
     assert kind is not None
-    session.add(
-        AuditEntry(
-            user_id=session.info.get("user_id"),
-            actor=str(session.info.get("actor") or DEFAULT_ACTOR)[:200],
-            action=action,
-            record_type=kind,
-            record_id=getattr(target, "id", None),
-            label=label_of(target)[:MAX_VALUE],
-            changes=changes or None,
-        )
-    )
+    return {
+        "at": utcnow(),
+        "user_id": session.info.get("user_id"),
+        "actor": str(session.info.get("actor") or DEFAULT_ACTOR)[:200],
+        "action": action,
+        "record_type": kind,
+        "record_id": getattr(target, "id", None),
+        "label": label_of(target)[:MAX_VALUE],
+        "changes": changes or None,
+    }
 
 
 def note(session: Session, target: Any, action: str, changes: dict[str, Any] | None = None) -> None:
     """Log an action that is more than an edit (``approve``, ``reject``, ``revoke``), in the
     caller's transaction."""
-    _entry(session, target, action, changes)
+    session.execute(insert(AuditEntry), [_row(session, target, action, changes)])
 
 
 def _before_flush(session: Session, _context: UOWTransaction, _instances: Any) -> None:
-    pending: list[tuple[Any, str, dict[str, Any] | None]] = []
+    # fresh for each flush: what a failed flush had noted is not carried over
+    rows: list[dict[str, Any]] = []
+    session.info["audit_rows"] = rows
     for target in session.dirty:
         if record_type(target) is None or not session.is_modified(target):
             continue
         changes = _changes(target)
         if not _ignored(target, "update", changes):
-            pending.append((target, "update", changes))
+            rows.append(_row(session, target, "update", changes))
     for target in session.deleted:
         if record_type(target) is not None and not _ignored(target, "delete", {}):
-            pending.append((target, "delete", None))
+            rows.append(_row(session, target, "delete", None))
     new = [t for t in session.new if record_type(t) is not None and not _ignored(t, "create", {})]
-    for target, action, found in pending:
-        _entry(session, target, action, found)
-    if new:
-        # the new rows' ids are known only after they are inserted
-        session.info.setdefault("audit_new", []).extend(new)
+    # the new rows' ids are known only after they are inserted
+    session.info["audit_new"] = new
 
 
 def _after_flush(session: Session, _context: UOWTransaction) -> None:
+    rows: list[dict[str, Any]] = session.info.pop("audit_rows", [])
     new: list[Any] = session.info.pop("audit_new", [])
-    for target in new:
-        _entry(session, target, "create", None)
+    rows += [_row(session, target, "create", None) for target in new]
+    if rows:
+        # written in the flush's own transaction, in one statement
+        session.execute(insert(AuditEntry), rows)
 
 
 def install(session_class: type[Session] = Session) -> None:
     """Follow every session of this class (once; later calls do nothing)."""
     if not event.contains(session_class, "before_flush", _before_flush):
         event.listen(session_class, "before_flush", _before_flush)
-        event.listen(session_class, "after_flush_postexec", _after_flush)
+        event.listen(session_class, "after_flush", _after_flush)
 
 
 def entries_for(session: Session, kind: str, record_id: int, limit: int = 100) -> list[AuditEntry]:

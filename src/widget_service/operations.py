@@ -69,6 +69,7 @@ def import_document(
     session: Session, data: dict[str, Any], channel: Channel = Channel.IMPORT
 ) -> ImportReport:
     """Check and store an import document in one transaction; raise :class:`ValidationError`."""
+    session.info.setdefault("actor", channel.value)  # the audit log's "who", unless known
     problems = Problems()
     records = check_document(data, problems)
     if problems:

@@ -19,6 +19,7 @@ import atexit
 import datetime as dt
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -153,6 +154,12 @@ def _add(session: Session, key: Key, number: int) -> None:
         session.execute(statement)
 
 
+def _flush_if_alive(ref: weakref.ref[ReachCounter]) -> None:
+    found = ref()
+    if found is not None:
+        found.flush()
+
+
 def counter(app: Flask) -> ReachCounter:
     """The app's counter."""
     found: ReachCounter = app.extensions[EXTENSION]
@@ -163,7 +170,8 @@ def init_app(app: Flask, sessions: sessionmaker[Session]) -> None:
     """Count what the embed routes serve, once the answer is out."""
     reach = ReachCounter(sessions, float(app.config.get("REACH_FLUSH_SECONDS", 60)))
     app.extensions[EXTENSION] = reach
-    atexit.register(reach.flush)
+    # a worker that stops writes what it counted; a weak reference lets an app be freed
+    atexit.register(_flush_if_alive, weakref.ref(reach))
 
     @app.after_request
     def _count(response: Response) -> Response:

@@ -29,6 +29,7 @@ from widget_service.timeutil import utcnow
 PA = "niedersachsen-packt-an"
 HZ = "niedersachsen-haelt-zusammen"
 
+OFFICE_SECTIONS = "any(projects, events, partners, memberships, calls, alliances, sources)"
 # one example path per route (rule -> path); {token} is a real verification token and
 # {picture} a stored picture's digest
 EXAMPLES = {
@@ -78,6 +79,19 @@ EXAMPLES = {
     "/api/v1/<alliance>/events": f"/api/v1/{HZ}/events",
     "/api/v1/<alliance>/projects/<slug>": f"/api/v1/{PA}/projects/sprachcafe-sehnde",
     "/api/v1/<alliance>/events/<slug>": f"/api/v1/{HZ}/events/konferenz-zusammenhalt",
+    # the office: without a session each page leads to the login (which takes ?next=)
+    "/admin/login": "/admin/login",
+    "/admin/": "/admin/",
+    "/admin/password": "/admin/password",
+    f"/admin/<{OFFICE_SECTIONS}:section_name>/": "/admin/projects/",
+    f"/admin/<{OFFICE_SECTIONS}:section_name>/new": "/admin/events/new",
+    f"/admin/<{OFFICE_SECTIONS}:section_name>/<int:record_id>": "/admin/memberships/1",
+    "/admin/queue/": "/admin/queue/",
+    "/admin/queue/<ident>": "/admin/queue/project-1",
+    "/admin/tokens/": "/admin/tokens/",
+    "/admin/sources/state": "/admin/sources/state",
+    "/admin/statistics": "/admin/statistics",
+    "/admin/audit": "/admin/audit",
 }
 # more paths on the same routes, where other code runs
 MORE = [

@@ -9,13 +9,14 @@ from flask import Blueprint, request
 from ..timeutil import BERLIN
 from . import csrf, views
 from .auth import login_required
+from .forms import STATUS_LABELS
 
 bp = Blueprint("office", __name__, url_prefix="/admin")
 
 
 @bp.context_processor
 def _globals() -> dict[str, object]:
-    return {"berlin": BERLIN}
+    return {"berlin": BERLIN, "status_labels": STATUS_LABELS}
 
 
 @bp.before_request

@@ -56,14 +56,14 @@ def _nice_max(value: float) -> float:
 
 def hbars(title: str, labels: Sequence[str], values: Sequence[float], description: str = "") -> str:
     """Horizontal bars, one a row, with the value written beside each."""
-    width, row, left, top = 640, 28, 220, 12
+    width, row, left, top = 640, 28, 250, 12
     height = top * 2 + row * max(1, len(labels))
     top_value = max(values, default=0) or 1
     body: list[str] = []
     for index, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top + index * row
         length = (width - left - 60) * value / top_value
-        shown = label if len(label) <= 32 else label[:31] + "…"
+        shown = label if len(label) <= 30 else label[:29] + "…"
         body.append(_text(left - 8, y + 18, shown, "end"))
         body.append(
             f'<rect x="{left}" y="{y + 5}" width="{max(length, 1):.1f}" height="{row - 10}" '

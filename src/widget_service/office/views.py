@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from .. import accounts, audit, db, moderation, tokens
 from ..errors import NotFound, ValidationError
-from ..i18n import gettext
+from ..i18n import format_day, gettext
 from ..models import (
     Alliance,
     Application,
@@ -443,7 +443,8 @@ def end_membership(record_id: int) -> Response | tuple[str, int]:
         )
     flash(
         gettext(
-            "The membership ends on %(day)s. Badge and verification say so from then on.", day=until
+            "The membership ends on %(day)s. Badge and verification say so from then on.",
+            day=format_day(found.until),
         )
     )
     return redirect(url_for("office.record", section_name="memberships", record_id=found.id), 303)
