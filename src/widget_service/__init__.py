@@ -38,6 +38,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     embed.init_app(app)
     app.register_blueprint(builder.bp)
 
+    from .campaign.blueprint import bp as campaign
+
+    app.register_blueprint(campaign)
+
     from . import cli
 
     cli.init_app(app)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from .. import badges, content, db, raster
 from ..badges import BANNER_SIZES, DEFAULT_BANNER_SIZE, BannerText, Theme, Tone
+from ..campaign.logos import alliance_logo
 from ..errors import InvalidParameter, NotFound
 from ..http import cached, external_url, framable, open_cors
 from ..i18n import LANGUAGES, current_language, force_locale, format_day, gettext
@@ -32,6 +33,7 @@ from .errors import not_found_message
 bp = Blueprint("badges", __name__)
 
 STYLES = ("flat", "seal")
+SCALES = ("1", "2")
 THEMES = tuple(theme.value for theme in Theme)
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 # an SVG opened on its own may do nothing but show itself
@@ -43,6 +45,11 @@ def _choice(args: Mapping[str, str], name: str, options: tuple[str, ...], defaul
     if value not in options:
         raise InvalidParameter(name, "choice", options=", ".join(options))
     return value
+
+
+def _scale(args: Mapping[str, str]) -> int:
+    """``scale=2``: a PNG twice as wide and high, sharp on dense screens and in e-mail."""
+    return int(_choice(args, "scale", SCALES, "1"))
 
 
 def _language(args: Mapping[str, str]) -> str:
@@ -71,8 +78,9 @@ def _image(
     fmt: str,
     status: int = 200,
     last_modified: dt.datetime | None = None,
+    scale: int = 1,
 ) -> Response:
-    body: str | bytes = raster.svg_to_png(svg) if fmt == "png" else svg
+    body: str | bytes = raster.svg_to_png(svg, scale=scale) if fmt == "png" else svg
     response = Response(body, status=status, mimetype=FORMATS[fmt])
     response.headers["Content-Security-Policy"] = IMAGE_CSP
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
@@ -190,6 +198,7 @@ def _notice_badge(label: str, message: str, description: str, options: BadgeOpti
 @framable
 def badge(alliance: str, partner: str, fmt: str) -> Response:
     options = BadgeOptions.from_args(request.args)  # a bad one: see _invalid below
+    scale = _scale(request.args)
     with force_locale(options.lang):
         try:
             found = content.membership(db.session(), alliance, partner)
@@ -199,14 +208,33 @@ def badge(alliance: str, partner: str, fmt: str) -> Response:
             )
             return _image(svg, fmt, 404)
         svg = membership_badge(found, options)
-    return _image(svg, fmt, last_modified=membership_changed_at(found))
+    return _image(svg, fmt, last_modified=membership_changed_at(found), scale=scale)
 
 
 # --- banners ------------------------------------------------------------------------------
 
 
-def call_banner(call: Call, size: str) -> str:
-    """A call's banner in the current language; an ended call says so and links home."""
+def call_target(call: Call) -> str:
+    """Where a call's banner leads: its button's link, or the alliance once it has ended."""
+    home = external_url("public.alliance_page", alliance=call.alliance.slug)
+    if call.has_ended():
+        return home
+    return call.button_link or home
+
+
+def call_banner(
+    call: Call,
+    size: str,
+    *,
+    title: str | None = None,
+    background: str | None = None,
+    linked: bool = True,
+) -> str:
+    """A call's banner in the current language; an ended call says so and links home.
+
+    The banner widget passes its own ``title`` and ``background`` (its ``accent``), and
+    draws the banner inside its own link (``linked=False``).
+    """
     alliance = call.alliance
     home = external_url("public.alliance_page", alliance=alliance.slug)
     if call.has_ended():
@@ -227,11 +255,18 @@ def call_banner(call: Call, size: str) -> str:
             button=call.button_label,
             link=call.button_link or home,
         )
+    logo = alliance_logo(alliance.slug)
+    if logo is not None:
+        text = replace(text, logo=logo.svg_body())
+    if title:
+        text = replace(text, title=title, description="")
+    if not linked:
+        text = replace(text, link=None)
     return badges.banner(
         text,
         size,
-        background=call.background or alliance.color,
-        foreground=call.foreground,
+        background=background or call.background or alliance.color,
+        foreground=None if background else call.foreground,
         lang=current_language(),
     )
 
@@ -246,6 +281,7 @@ def _notice_banner(title: str, message: str, size: str, brand: str | None = None
 def banner(alliance: str, call: str, fmt: str) -> Response:
     lang = _language(request.args)
     size = _choice(request.args, "size", tuple(BANNER_SIZES), DEFAULT_BANNER_SIZE)
+    scale = _scale(request.args)
     with force_locale(lang):
         try:
             found = content.call_by_slug(db.session(), alliance, call)
@@ -253,10 +289,11 @@ def banner(alliance: str, call: str, fmt: str) -> Response:
             svg = _notice_banner(gettext("Call not found"), not_found_message(error), size)
             return _image(svg, fmt, 404)
         svg = call_banner(found, size)
-    return _image(svg, fmt, last_modified=_call_changed_at(found))
+    return _image(svg, fmt, last_modified=call_changed_at(found), scale=scale)
 
 
-def _call_changed_at(call: Call) -> dt.datetime:
+def call_changed_at(call: Call) -> dt.datetime:
+    """When what a call's images show last changed: an edit, or the day after it ended."""
     moments = [call.updated_at, call.alliance.updated_at]
     if call.ends is not None and call.has_ended():
         moments.append(_midnight(call.ends + dt.timedelta(days=1)))

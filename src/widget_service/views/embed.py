@@ -38,7 +38,7 @@ from ..text import whole_number
 from ..verification import verification_url
 from ..widget_schema import Settings, Widget, widget, widgets
 from . import errors
-from .badges import badge_snippets
+from .badges import badge_snippets, call_banner, call_target
 from .errors import invalid_parameter_message, not_found_message
 from .helpers import site_name
 
@@ -149,8 +149,18 @@ def _read_call(session: Session, settings: Settings) -> dict[str, Any]:
     background = settings.text("accent") or call.background or call.alliance.color
     foreground = call.foreground if not settings.text("accent") else None
     background, foreground = readable_pair(background, foreground)
+    # the banner is drawn as in its images, so it is exactly its size in every form
+    drawn = call_banner(
+        call,
+        settings.text("size") or "300x250",
+        title=settings.text("title"),
+        background=settings.text("accent"),
+        linked=False,
+    )
     return {
         "call": call,
+        "banner_svg": Markup(drawn),  # noqa: S704 (made by badges.banner, text escaped)
+        "banner_link": call_target(call),
         "accent": call.alliance.color,
         "extra_css": f"--_call-bg:{background};--_call-fg:{foreground}",
         "last_modified": call.updated_at,
