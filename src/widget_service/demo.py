@@ -559,14 +559,18 @@ EVENTS: list[dict[str, Any]] = [
 
 CALLS: list[dict[str, Any]] = [
     {
-        "alliance": HZ,
+        # the campaign of "Niedersachsen packt an": success stories of integration, told as
+        # short videos and spread through banners, newsletters, magazines, social media,
+        # flyers and posters
+        "alliance": PA,
         "slug": "zusammen-mehr",
         "title": "ZUSAMMEN. MEHR.",
-        "tagline": "Erzählen Sie uns Ihre Erfolgsgeschichte!",
-        "text": "Was hat in Ihrer Gemeinde, Ihrem Verein oder Ihrem Betrieb den Zusammenhalt "
-        "gestärkt? Wir machen gelungene Projekte sichtbar.",
+        "tagline": "Integration ist gut für uns alle.",
+        "text": "Erzählen Sie Ihre Erfolgsgeschichte der Integration – in einem kurzen Video "
+        "oder in wenigen Sätzen. Wir machen sie sichtbar: auf Bannern, in Newslettern und "
+        "Magazinen, in den sozialen Medien, auf Flyern und Plakaten.",
         "button": "Geschichte erzählen",
-        "link": "https://www.niedersachsen-haelt-zusammen.de/mitmachen",
+        "link": "https://www.niedersachsen-packt-an.de/zusammen-mehr",
         "starts": "2020-11-01",
         "ends": None,
     },

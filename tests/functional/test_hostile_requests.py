@@ -51,7 +51,7 @@ EXAMPLES = {
     "/embed/<name>": "/embed/projects",
     "/fragment/<name>": "/fragment/events",
     "/badge/<alliance>/<partner>.<any(svg, png):fmt>": f"/badge/{PA}/landkreis-peine.svg",
-    "/banner/<alliance>/<call>.<any(svg, png):fmt>": f"/banner/{HZ}/zusammen-mehr.svg",
+    "/banner/<alliance>/<call>.<any(svg, png):fmt>": f"/banner/{PA}/zusammen-mehr.svg",
     "/verify/<token>": "/verify/{token}",
     "/images/<digest>.<any(jpg, png):extension>": "/images/{picture}.jpg",
 }

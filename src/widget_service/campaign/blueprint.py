@@ -15,3 +15,4 @@ bp.add_url_rule(
     "/newsletter/<alliance>/<call>.<any(html, txt):fmt>", "newsletter_block", views.newsletter_block
 )
 bp.add_url_rule("/share/mastodon", "mastodon", views.mastodon)
+bp.add_app_template_global(views.share_links, "share_links_for")

@@ -193,7 +193,14 @@ def poster(
     outer = BLEED + (SLUG if marks else 0)
     page_w, page_h = trim_w + 2 * outer, trim_h + 2 * outer
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(page_w, page_h), pageCompression=1, lang=text.lang)
+    canvas = Canvas(
+        buffer,
+        pagesize=(page_w, page_h),
+        pageCompression=1,
+        lang=text.lang,
+        # not Helvetica, which would be named but not embedded
+        initialFontName=REGULAR,
+    )
     canvas.setTitle(text.document_title)
     canvas.setAuthor(text.alliance)
     canvas.setSubject(text.tagline)
