@@ -202,9 +202,7 @@ def test_a_poster_with_crop_marks_and_in_english(client: FlaskClient) -> None:
 
 
 @pytest.mark.usefixtures("demo")
-@pytest.mark.parametrize(
-    "query", ["size=a5", "size=", "marks=yes", "lang=fr", "size=../../etc"]
-)
+@pytest.mark.parametrize("query", ["size=a5", "size=", "marks=yes", "lang=fr", "size=../../etc"])
 def test_a_bad_poster_parameter_is_a_400(client: FlaskClient, query: str) -> None:
     response = client.get(f"/banner/{PA}/zusammen-mehr.pdf?{query}")
     if query == "size=":
