@@ -19,7 +19,7 @@ LOGO_DIR = Path(__file__).resolve().parent / "logos"
 VIEWBOX = 100.0
 _SVG = "{http://www.w3.org/2000/svg}"
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-_PATH_TOKEN = re.compile(r"[MLHVZmlhvz]|-?\d+(?:\.\d+)?")
+_PATH_TOKEN = re.compile(r"[A-Za-z]|-?\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,9 @@ def _polygon(data: str) -> tuple[tuple[float, float], ...]:
     while index < len(tokens):
         token = tokens[index]
         if token.isalpha():
+            # absolute straight edges only: what a poster draws as the file shows it
+            if token not in ("M", "L", "H", "V", "Z", "z"):
+                raise ValueError(f"unsupported path command {token}")
             command = token.upper()
             index += 1
             if command == "Z":
