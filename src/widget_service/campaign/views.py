@@ -201,12 +201,13 @@ def call_page(alliance: str, call: str) -> Response:
     block = newsletter_call(found, lang)
     page_url = call_page_url(found, lang)
     share_text = found.title + (f" – {found.tagline}" if found.tagline else "")
+    signatures = signature_count(session, found)
     html = render_template(
         "campaign/call.html",
         call=found,
         alliance=found.alliance,
         logo=alliance_logo(found.alliance.slug),
-        signatures=signature_count(session, found),
+        signatures=signatures,
         posters=posters,
         social=social,
         images=images,
@@ -226,7 +227,9 @@ def call_page(alliance: str, call: str) -> Response:
         submit_url=url_for("embed.document", name="submit", alliance=found.alliance.slug, **query),
     )
     response = Response(html, mimetype="text/html")
-    return cached(response, "page", last_modified=call_changed_at(found))
+    # the count of signatures changes without the call: then the ETag alone decides
+    changed = call_changed_at(found) if signatures is None else None
+    return cached(response, "page", last_modified=changed)
 
 
 def share_links(url: str, text: str) -> list[share.ShareLink]:
