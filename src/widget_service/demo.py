@@ -601,6 +601,18 @@ CALLS: list[dict[str, Any]] = [
     },
     {
         "alliance": HZ,
+        "slug": "zusammenhalt-zeigen",
+        "title": "Zusammenhalt zeigen",
+        "tagline": "Gemeinsam gegen Verschwörungserzählungen und Populismus.",
+        "text": "Laden Sie zu einer Begegnung, einem Vortrag oder einer Diskussion ein – das "
+        "Bündnis macht Ihre Veranstaltung sichtbar.",
+        "button": "Veranstaltung melden",
+        "link": "https://www.niedersachsen-haelt-zusammen.de/mitmachen",
+        "starts": "2021-05-01",
+        "ends": None,
+    },
+    {
+        "alliance": HZ,
         "slug": "impfaktion-2021",
         "title": "Gemeinsam durch den Winter",
         "tagline": "Die Impfaktion des Bündnisses im Winter 2021/22.",
