@@ -63,6 +63,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     participation.init_app(app)
     api.init_app(app)
 
+    from .campaign.blueprint import bp as campaign
+
+    app.register_blueprint(campaign)
+
     from . import cli
 
     cli.init_app(app)

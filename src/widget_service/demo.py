@@ -559,14 +559,18 @@ EVENTS: list[dict[str, Any]] = [
 
 CALLS: list[dict[str, Any]] = [
     {
-        "alliance": HZ,
+        # the campaign of "Niedersachsen packt an": success stories of integration, told as
+        # short videos and spread through banners, newsletters, magazines, social media,
+        # flyers and posters
+        "alliance": PA,
         "slug": "zusammen-mehr",
         "title": "ZUSAMMEN. MEHR.",
-        "tagline": "Erzählen Sie uns Ihre Erfolgsgeschichte!",
-        "text": "Was hat in Ihrer Gemeinde, Ihrem Verein oder Ihrem Betrieb den Zusammenhalt "
-        "gestärkt? Wir machen gelungene Projekte sichtbar.",
+        "tagline": "Integration ist gut für uns alle.",
+        "text": "Erzählen Sie Ihre Erfolgsgeschichte der Integration – in einem kurzen Video "
+        "oder in wenigen Sätzen. Wir machen sie sichtbar: auf Bannern, in Newslettern und "
+        "Magazinen, in den sozialen Medien, auf Flyern und Plakaten.",
         "button": "Geschichte erzählen",
-        "link": "https://www.niedersachsen-haelt-zusammen.de/mitmachen",
+        "link": "https://www.niedersachsen-packt-an.de/zusammen-mehr",
         "starts": "2020-11-01",
         "ends": None,
     },
@@ -594,6 +598,18 @@ CALLS: list[dict[str, Any]] = [
         "ends": None,
         "background": "#1d5e2f",
         "foreground": "#ffffff",
+    },
+    {
+        "alliance": HZ,
+        "slug": "zusammenhalt-zeigen",
+        "title": "Zusammenhalt zeigen",
+        "tagline": "Gemeinsam gegen Verschwörungserzählungen und Populismus.",
+        "text": "Laden Sie zu einer Begegnung, einem Vortrag oder einer Diskussion ein – das "
+        "Bündnis macht Ihre Veranstaltung sichtbar.",
+        "button": "Veranstaltung melden",
+        "link": "https://www.niedersachsen-haelt-zusammen.de/mitmachen",
+        "starts": "2021-05-01",
+        "ends": None,
     },
     {
         "alliance": HZ,

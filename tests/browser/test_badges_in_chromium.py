@@ -19,7 +19,7 @@ IMAGES = [
     f"/badge/{HZ}/landeskirche-hannovers.svg?style=seal",
     f"/badge/{PA}/gemeinde-edemissen.svg?style=seal&lang=en",
     f"/badge/{PA}/unbekannt.svg",
-    *(f"/banner/{HZ}/zusammen-mehr.svg?size={size}" for size in BANNER_SIZES),
+    *(f"/banner/{PA}/zusammen-mehr.svg?size={size}" for size in BANNER_SIZES),
     *(f"/banner/{HZ}/impfaktion-2021.png?size={size}" for size in BANNER_SIZES),
 ]
 

@@ -152,7 +152,7 @@ def test_ending_a_membership_flips_badge_and_verification_at_once(
 @pytest.mark.parametrize("size", sorted(BANNER_SIZES))
 def test_banners_come_in_every_size_as_svg_and_png(client: FlaskClient, size: str) -> None:
     spec = BANNER_SIZES[size]
-    svg = client.get(f"/banner/{HZ}/zusammen-mehr.svg?size={size}")
+    svg = client.get(f"/banner/{PA}/zusammen-mehr.svg?size={size}")
     assert svg.status_code == 200
     assert_image_headers(svg, "image/svg+xml")
     root = svg_root(svg.data)
@@ -160,16 +160,16 @@ def test_banners_come_in_every_size_as_svg_and_png(client: FlaskClient, size: st
     assert "ZUSAMMEN." in drawn_text(svg.data)
     link = root.find(f"{SVG}g/{SVG}a")
     assert link is not None
-    assert link.get("href") == "https://www.niedersachsen-haelt-zusammen.de/mitmachen"
-    png = client.get(f"/banner/{HZ}/zusammen-mehr.png?size={size}")
+    assert link.get("href") == "https://www.niedersachsen-packt-an.de/zusammen-mehr"
+    png = client.get(f"/banner/{PA}/zusammen-mehr.png?size={size}")
     assert png.status_code == 200
     assert_image_headers(png, "image/png")
     image = Image.open(io.BytesIO(png.data))
     image.load()
     assert image.format == "PNG" and image.size == (spec.width, spec.height)
-    # the call's red, and the white of its text and button, are both drawn
+    # the alliance's blue, and the white of its text and button, are both drawn
     colours = {colour for _count, colour in image.convert("RGB").getcolors(1 << 20) or []}
-    assert (0xC0, 0, 0) in colours and (255, 255, 255) in colours
+    assert (0, 0x58, 0x9C) in colours and (255, 255, 255) in colours
 
 
 @pytest.mark.usefixtures("demo")

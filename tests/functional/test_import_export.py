@@ -231,7 +231,7 @@ def test_export_round_trips(session: Session) -> None:
         "memberships": 21,
         "projects": 13,
         "events": 10,
-        "calls": 4,
+        "calls": 5,
         "sources": 0,
     }
     report = import_document(session, first)

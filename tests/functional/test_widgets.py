@@ -283,7 +283,9 @@ def test_partners_directory_filtered_by_region_and_kind(client: FlaskClient) -> 
 
 
 @pytest.mark.usefixtures("demo")
-@pytest.mark.parametrize("size", ["728x90", "300x250", "160x600", "1200x630"])
+@pytest.mark.parametrize(
+    "size", ["728x90", "300x250", "160x600", "1200x630", "1080x1080", "1080x1920"]
+)
 def test_banner_in_each_size(client: FlaskClient, size: str) -> None:
     status, markup = get(
         client, "fragment", "banner", f"alliance={PA}&call=partner-werden&size={size}"
@@ -293,7 +295,10 @@ def test_banner_in_each_size(client: FlaskClient, size: str) -> None:
     text = text_of(markup)
     assert "Werden Sie Bündnispartner!" in text and "Jetzt mitmachen" in text
     assert 'href="https://www.niedersachsen-packt-an.de/mitmachen"' in markup
-    assert ("Ein Beschluss Ihres Rates" in text) == (size != "728x90")
+    # drawn as the banner images are: exactly the nominal size, logo and all
+    width, height = size.split("x")
+    assert f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"' in markup
+    assert '<g class="logo">' in markup
 
 
 @pytest.mark.usefixtures("demo")

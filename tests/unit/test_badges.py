@@ -26,6 +26,7 @@ from widget_service.badges.render import (
     seal_badge,
     wrap,
 )
+from widget_service.campaign.logos import alliance_logo
 from widget_service.colors import contrast
 from widget_service.metrics import bundled_font
 
@@ -58,6 +59,17 @@ LONG_CALL = BannerText(
     button="Jetzt Bündnispartner werden und mitmachen",
     link="https://www.niedersachsen-packt-an.de/mitmachen",
 )
+PA_LOGO = alliance_logo("niedersachsen-packt-an")
+assert PA_LOGO is not None
+WITH_LOGO = BannerText(
+    alliance=PA_NAME,
+    title="ZUSAMMEN. MEHR.",
+    tagline="Integration ist gut für uns alle",
+    button="Geschichte erzählen",
+    link="https://www.niedersachsen-packt-an.de/mitmachen",
+    logo=PA_LOGO.svg_body(),
+)
+LONG_WITH_LOGO = BannerText(**{**LONG_CALL.__dict__, "logo": PA_LOGO.svg_body()})
 
 
 def _golden_cases() -> dict[str, Callable[[], str]]:
@@ -123,6 +135,9 @@ def _golden_cases() -> dict[str, Callable[[], str]]:
         cases[f"banner-{size}"] = lambda size=size: banner(ZUSAMMEN, size, background="#c00000")
         cases[f"banner-long-{size}"] = lambda size=size: banner(
             LONG_CALL, size, background="#1d5e2f", foreground="#ffffff"
+        )
+        cases[f"banner-logo-{size}"] = lambda size=size: banner(
+            WITH_LOGO, size, background="#00589c"
         )
     return cases
 
@@ -205,13 +220,34 @@ def test_flat_badges_grow_with_their_text(name: str) -> None:
 
 
 @pytest.mark.parametrize("size", sorted(BANNER_SIZES))
-@pytest.mark.parametrize("text", [ZUSAMMEN, LONG_CALL], ids=["demo", "long"])
+@pytest.mark.parametrize(
+    "text",
+    [ZUSAMMEN, LONG_CALL, WITH_LOGO, LONG_WITH_LOGO],
+    ids=["demo", "long", "logo", "long-logo"],
+)
 def test_banner_texts_fit_every_size(size: str, text: BannerText) -> None:
     spec = BANNER_SIZES[size]
     root = assert_accessible(banner(text, size, background="#00589c"))
     assert (root.get("width"), root.get("height")) == (str(spec.width), str(spec.height))
     assert_text_inside(root, margin=min(spec.padding_x, spec.padding_y) - 0.01)
-    button = [rect for rect in root.iter(f"{SVG}rect") if rect.get("rx")]
+    logos = list(root.iter(f"{SVG}g"))
+    in_logo = {id(child) for g in logos if g.get("class") == "logo" for child in g.iter()}
+    plates: list[tuple[float, float, float]] = []
+    assert len([g for g in logos if g.get("class") == "logo"]) == (1 if text.logo else 0)
+    for g in logos:
+        if g.get("class") == "logo":
+            plate = g.find(f"{SVG}rect")
+            assert plate is not None
+            px, py = float(plate.get("x", 0)), float(plate.get("y", 0))
+            side = float(plate.get("width", 0))
+            # the logo stays inside the banner's padding, above every text line
+            assert px >= spec.padding_x - 0.01 and px + side <= spec.width - spec.padding_x
+            assert py >= min(spec.padding_x, spec.padding_y) - 0.01
+            assert py + side <= spec.height - min(spec.padding_x, spec.padding_y) + 0.01
+            plates.append((px, py, side))
+    button = [
+        rect for rect in root.iter(f"{SVG}rect") if rect.get("rx") and id(rect) not in in_logo
+    ]
     assert len(button) == 1
     bx, by = float(button[0].get("x", 0)), float(button[0].get("y", 0))
     bw = float(button[0].get("width", 0))
@@ -221,6 +257,15 @@ def test_banner_texts_fit_every_size(size: str, text: BannerText) -> None:
             continue  # the button's own label
         x, y = float(line.get("x", 0)), float(line.get("y", 0))
         end = x + float(line.get("textLength", 0))
+        size_ = float(line.get("font-size", 0))
+        for px, py, side in plates:
+            apart = (
+                end <= px
+                or x >= px + side
+                or y + size_ * 0.25 <= py
+                or y - size_ * 0.8 >= py + side
+            )
+            assert apart, (line.text, size, "runs into the logo")
         # no line runs into the button: beside it (leaderboard) or above it
         assert end <= bx - 1 if spec.row else y <= by, (line.text, size)
     link = root.find(f"{SVG}g/{SVG}a")

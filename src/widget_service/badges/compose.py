@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ..campaign.logos import alliance_logo
 from ..errors import InvalidParameter
 from ..http import external_url
 from ..i18n import LANGUAGES, current_language, format_day, gettext
@@ -16,6 +17,7 @@ from . import render
 from .render import BannerText, Theme, Tone
 
 STYLES = ("flat", "seal")
+SCALES = ("1", "2")
 THEMES = tuple(theme.value for theme in Theme)
 
 
@@ -24,6 +26,11 @@ def choice(args: Mapping[str, str], name: str, options: tuple[str, ...], default
     if value not in options:
         raise InvalidParameter(name, "choice", options=", ".join(options))
     return value
+
+
+def scale(args: Mapping[str, str]) -> int:
+    """``scale=2``: a PNG twice as wide and high, sharp on dense screens and in e-mail."""
+    return int(choice(args, "scale", SCALES, "1"))
 
 
 def language(args: Mapping[str, str]) -> str:
@@ -151,8 +158,27 @@ def notice_badge(label: str, message: str, description: str, options: BadgeOptio
     )
 
 
-def call_banner(call: Call, size: str) -> str:
-    """A call's banner in the current language; an ended call says so and links home."""
+def call_target(call: Call) -> str:
+    """Where a call's banner leads: its button's link, or the alliance once it has ended."""
+    home = external_url("public.alliance_page", alliance=call.alliance.slug)
+    if call.has_ended():
+        return home
+    return call.button_link or home
+
+
+def call_banner(
+    call: Call,
+    size: str,
+    *,
+    title: str | None = None,
+    background: str | None = None,
+    linked: bool = True,
+) -> str:
+    """A call's banner in the current language; an ended call says so and links home.
+
+    The banner widget passes its own ``title`` and ``background`` (its ``accent``), and
+    draws the banner inside its own link (``linked=False``).
+    """
     alliance = call.alliance
     home = external_url("public.alliance_page", alliance=alliance.slug)
     if call.has_ended():
@@ -173,11 +199,18 @@ def call_banner(call: Call, size: str) -> str:
             button=call.button_label,
             link=call.button_link or home,
         )
+    logo = alliance_logo(alliance.slug)
+    if logo is not None:
+        text = replace(text, logo=logo.svg_body())
+    if title:
+        text = replace(text, title=title, description="")
+    if not linked:
+        text = replace(text, link=None)
     return render.banner(
         text,
         size,
-        background=call.background or alliance.color,
-        foreground=call.foreground,
+        background=background or call.background or alliance.color,
+        foreground=None if background else call.foreground,
         lang=current_language(),
     )
 
@@ -188,6 +221,7 @@ def notice_banner(title: str, message: str, size: str, brand: str | None = None)
 
 
 def call_changed_at(call: Call) -> dt.datetime:
+    """When what a call's images show last changed: an edit, or the day after it ended."""
     moments = [call.updated_at, call.alliance.updated_at]
     if call.ends is not None and call.has_ended():
         moments.append(_midnight(call.ends + dt.timedelta(days=1)))

@@ -381,6 +381,8 @@ class BannerSize:
     button_height: float
     button_max_width: float
     button_padding: float
+    logo: float = 0  # the side of the logo's plate; beside the alliance's name
+    logo_above: bool = False  # narrow formats: the plate above the name, not beside it
 
 
 def _sizes() -> dict[str, BannerSize]:
@@ -391,7 +393,7 @@ def _sizes() -> dict[str, BannerSize]:
             title=Box(0, 30, 24, 14, bold=True, max_lines=1),
             tagline=Box(0, 30, 13, 10, max_lines=2),
             gap=1, button_size=(15, 11), button_height=38, button_max_width=210,
-            button_padding=18,
+            button_padding=18, logo=56,
         ),
         "300x250": BannerSize(
             "300x250", 300, 250, 18, 18, False,
@@ -399,7 +401,7 @@ def _sizes() -> dict[str, BannerSize]:
             title=Box(264, 70, 26, 15, bold=True),
             tagline=Box(264, 60, 15, 11),
             gap=6, button_size=(16, 11), button_height=40, button_max_width=264,
-            button_padding=18,
+            button_padding=18, logo=32,
         ),
         "160x600": BannerSize(
             "160x600", 160, 600, 16, 20, False,
@@ -407,7 +409,7 @@ def _sizes() -> dict[str, BannerSize]:
             title=Box(128, 210, 28, 15, bold=True),
             tagline=Box(128, 220, 17, 12),
             gap=14, button_size=(15, 10), button_height=44, button_max_width=128,
-            button_padding=10,
+            button_padding=10, logo=56, logo_above=True,
         ),
         "1200x630": BannerSize(
             "1200x630", 1200, 630, 72, 64, False,
@@ -415,7 +417,24 @@ def _sizes() -> dict[str, BannerSize]:
             title=Box(1056, 200, 76, 44, bold=True),
             tagline=Box(1056, 110, 40, 26),
             gap=18, button_size=(34, 22), button_height=84, button_max_width=640,
-            button_padding=40,
+            button_padding=40, logo=72,
+        ),
+        # the square post and the story of the social networks
+        "1080x1080": BannerSize(
+            "1080x1080", 1080, 1080, 84, 96, False,
+            alliance=Box(912, 96, 44, 30, max_lines=2),
+            title=Box(912, 400, 124, 60, bold=True),
+            tagline=Box(912, 220, 56, 34),
+            gap=36, button_size=(46, 30), button_height=116, button_max_width=912,
+            button_padding=52, logo=112,
+        ),
+        "1080x1920": BannerSize(
+            "1080x1920", 1080, 1920, 96, 220, False,
+            alliance=Box(888, 120, 48, 32, max_lines=2),
+            title=Box(888, 720, 148, 72, bold=True),
+            tagline=Box(888, 380, 64, 40),
+            gap=56, button_size=(52, 34), button_height=136, button_max_width=888,
+            button_padding=60, logo=132,
         ),
     }  # fmt: skip
 
@@ -434,6 +453,8 @@ class BannerText:
     button: str = ""
     link: str | None = None
     description: str = ""  # the aria-label; the title and tagline when empty
+    # the alliance's logo as SVG shapes in a 100 × 100 box (see campaign/logos.py)
+    logo: str | None = None
 
 
 def banner_colors(background: str | None, foreground: str | None) -> Colors:
@@ -470,6 +491,17 @@ def _button(
     return svg, width
 
 
+def _logo_plate(logo: str, x: float, y: float, side: float) -> str:
+    """The logo on a white plate, so it reads on any colour of banner."""
+    inset = side * 0.08
+    return (
+        f'<g class="logo"><rect x="{_n(x)}" y="{_n(y)}" width="{_n(side)}" height="{_n(side)}"'
+        f' rx="{_n(side * 0.18)}" fill="{WHITE}"/>'
+        f'<svg x="{_n(x + inset)}" y="{_n(y + inset)}" width="{_n(side - 2 * inset)}"'
+        f' height="{_n(side - 2 * inset)}" viewBox="0 0 100 100">{logo}</svg></g>'
+    )
+
+
 def banner(
     text: BannerText,
     size: str = DEFAULT_BANNER_SIZE,
@@ -479,10 +511,13 @@ def banner(
     lang: str = "de",
     measurer: Measurer | None = None,
 ) -> str:
-    """A call's banner in one of :data:`BANNER_SIZES`: alliance, title, tagline and button."""
+    """A call's banner in one of :data:`BANNER_SIZES`: the alliance (with its logo when it
+    has one), the title, the tagline and the button, in that order of weight."""
     measure = measurer or bundled_font()
     spec = BANNER_SIZES[size]
     colors = banner_colors(background, foreground)
+    logo = spec.logo if text.logo and spec.logo else 0.0
+    logo_gap = round(logo * 0.22, 2)
     button_svg = ""
     button_width = 0.0
     if spec.row and text.button:
@@ -491,20 +526,42 @@ def banner(
         x = spec.width - spec.padding_x - button_width
         y = (spec.height - spec.button_height) / 2
         button_svg, _ = _button(text.button, spec, colors, x, y, measure)
+    left = spec.padding_x + (logo + logo_gap if spec.row and logo else 0)
     column = (
-        spec.width - 2 * spec.padding_x - (button_width + spec.padding_x if button_width else 0)
+        spec.width - spec.padding_x - left - (button_width + spec.padding_x if button_width else 0)
     )
 
-    def boxed(box: Box) -> Box:
-        return Box(column, box.height, box.max_size, box.min_size, box.bold, box.max_lines)
+    def boxed(box: Box, width: float = column) -> Box:
+        return Box(width, box.height, box.max_size, box.min_size, box.bold, box.max_lines)
 
+    # in a column the name sits beside the logo (or under it, where the banner is narrow)
+    beside = bool(logo) and not spec.row and not spec.logo_above
+    name_box = boxed(spec.alliance, column - logo - logo_gap if beside else column)
+    if beside:
+        name_box = Box(
+            name_box.width,
+            max(name_box.height, logo),
+            name_box.max_size,
+            name_box.min_size,
+            name_box.bold,
+            name_box.max_lines,
+        )
+    name = fit(text.alliance, name_box, measure)
     blocks = [
-        fit(text.alliance, boxed(spec.alliance), measure),
         fit(text.title, boxed(spec.title), measure),
         fit(text.tagline, boxed(spec.tagline), measure),
     ]
     blocks = [block for block in blocks if block.lines]
-    stack = sum(block.height for block in blocks) + spec.gap * (len(blocks) - 1)
+    if not spec.row and logo:
+        head = (
+            max(logo, name.height)
+            if beside
+            else logo + (spec.gap + name.height if name.lines else 0)
+        )
+    else:
+        head = name.height
+    heights = ([head] if head else []) + [block.height for block in blocks]
+    stack = sum(heights) + spec.gap * (len(heights) - 1)
     if spec.row:
         top = (spec.height - stack) / 2
     else:
@@ -512,8 +569,27 @@ def banner(
         free = spec.height - 2 * spec.padding_y - (spec.button_height + spec.gap * 2)
         top = spec.padding_y + max(0.0, (free - stack) / 2)
     parts = [f'<rect width="{spec.width}" height="{spec.height}" fill="{colors.background}"/>']
+    if spec.row and logo:
+        parts.append(_logo_plate(text.logo or "", spec.padding_x, (spec.height - logo) / 2, logo))
+    if not spec.row and logo:
+        parts.append(_logo_plate(text.logo or "", spec.padding_x, top, logo))
+        if beside:
+            parts.append(
+                _text_lines(
+                    name,
+                    spec.padding_x + logo + logo_gap,
+                    top + (head - name.height) / 2,
+                    colors.text,
+                )
+            )
+        elif name.lines:
+            parts.append(_text_lines(name, spec.padding_x, top + logo + spec.gap, colors.text))
+        top += head + spec.gap
+    elif name.lines:
+        parts.append(_text_lines(name, left, top, colors.text))
+        top += name.height + spec.gap
     for block in blocks:
-        parts.append(_text_lines(block, spec.padding_x, top, colors.text))
+        parts.append(_text_lines(block, left, top, colors.text))
         top += block.height + spec.gap
     if not spec.row and text.button:
         y = spec.height - spec.padding_y - spec.button_height

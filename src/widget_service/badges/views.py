@@ -31,6 +31,7 @@ from .compose import (
     membership_changed_at,
     notice_badge,
     notice_banner,
+    scale,
 )
 from .links import verified_membership
 from .render import BANNER_SIZES, DEFAULT_BANNER_SIZE
@@ -46,8 +47,9 @@ def _image(
     fmt: str,
     status: int = 200,
     last_modified: dt.datetime | None = None,
+    scale: int = 1,
 ) -> Response:
-    body: str | bytes = raster.svg_to_png(svg) if fmt == "png" else svg
+    body: str | bytes = raster.svg_to_png(svg, scale=scale) if fmt == "png" else svg
     response = Response(body, status=status, mimetype=FORMATS[fmt])
     response.headers["Content-Security-Policy"] = IMAGE_CSP
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
@@ -60,6 +62,7 @@ def _image(
 @framable
 def badge(alliance: str, partner: str, fmt: str) -> Response:
     options = BadgeOptions.from_args(request.args)  # a bad one: see invalid below
+    times = scale(request.args)
     with force_locale(options.lang):
         try:
             found = content.membership(db.session(), alliance, partner)
@@ -69,13 +72,14 @@ def badge(alliance: str, partner: str, fmt: str) -> Response:
             )
             return _image(svg, fmt, 404)
         svg = membership_badge(found, options)
-    return _image(svg, fmt, last_modified=membership_changed_at(found))
+    return _image(svg, fmt, last_modified=membership_changed_at(found), scale=times)
 
 
 @framable
 def banner(alliance: str, call: str, fmt: str) -> Response:
     lang = language(request.args)
     size = choice(request.args, "size", tuple(BANNER_SIZES), DEFAULT_BANNER_SIZE)
+    times = scale(request.args)
     with force_locale(lang):
         try:
             found = content.call_by_slug(db.session(), alliance, call)
@@ -83,7 +87,7 @@ def banner(alliance: str, call: str, fmt: str) -> Response:
             svg = notice_banner(gettext("Call not found"), not_found_message(error), size)
             return _image(svg, fmt, 404)
         svg = call_banner(found, size)
-    return _image(svg, fmt, last_modified=call_changed_at(found))
+    return _image(svg, fmt, last_modified=call_changed_at(found), scale=times)
 
 
 # --- what an image says when it cannot be made ----------------------------------------------

@@ -17,6 +17,7 @@ from ..errors import InvalidParameter
 from ..http import external_url
 from ..models import Event, Membership, Partner, Project
 from ..widget_schema import Settings
+from ..badges.compose import call_banner, call_target
 from .theming import readable_pair
 
 Reader = Callable[[Session, Settings], dict[str, Any]]
@@ -104,8 +105,18 @@ def _read_call(session: Session, settings: Settings) -> dict[str, Any]:
     background = settings.text("accent") or call.background or call.alliance.color
     foreground = call.foreground if not settings.text("accent") else None
     background, foreground = readable_pair(background, foreground)
+    # the banner is drawn as in its images, so it is exactly its size in every form
+    drawn = call_banner(
+        call,
+        settings.text("size") or "300x250",
+        title=settings.text("title"),
+        background=settings.text("accent"),
+        linked=False,
+    )
     return {
         "call": call,
+        "banner_svg": Markup(drawn),  # noqa: S704 (made by the banner renderer, text escaped)
+        "banner_link": call_target(call),
         "accent": call.alliance.color,
         "extra_css": f"--_call-bg:{background};--_call-fg:{foreground}",
         "last_modified": call.updated_at,

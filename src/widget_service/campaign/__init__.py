@@ -1,0 +1,1 @@
+"""The campaign kit (issue 15): everything a member needs to spread a call."""
