@@ -81,7 +81,7 @@ def test_a_new_admin_publishes_a_project_from_login_to_widget_and_feed(
     assert stored is not None and stored.status == Status.PUBLISHED
     assert [field.slug for field in stored.fields] == ["arbeitsmarktintegration"]
     # a member's site shows the call's banner; the statistics say where
-    banner = f"{base}/banner/niedersachsen-haelt-zusammen/zusammen-mehr.svg"
+    banner = f"{base}/banner/niedersachsen-packt-an/zusammen-mehr.svg"
     page_html = f'<!doctype html><title>Sehnde</title><img src="{banner}" alt="Aufruf">'.encode()
 
     def member_site(environ: Any, start_response: Any) -> list[bytes]:

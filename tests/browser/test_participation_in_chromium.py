@@ -123,7 +123,7 @@ def test_a_signature_from_a_framed_form_counts_after_its_confirmation(
     demo: Session,
 ) -> None:
     frame_html = (
-        f'<iframe src="{live_server.url}/sign/{HZ}/zusammen-mehr" title="Aufruf unterschreiben" '
+        f'<iframe src="{live_server.url}/sign/{PA}/zusammen-mehr" title="Aufruf unterschreiben" '
         'width="100%" height="900"></iframe>'
     )
     page.goto(host.page("/aufruf", frame_html))
@@ -139,7 +139,7 @@ def test_a_signature_from_a_framed_form_counts_after_its_confirmation(
     confirm, _withdraw = _last_links(demo, "max@example.org")
     page.goto(confirm)
     expect(page.locator("main")).to_contain_text("Ihre Unterschrift ist bestätigt")
-    page.goto(f"{live_server.url}/sign/{HZ}/zusammen-mehr")
+    page.goto(f"{live_server.url}/sign/{PA}/zusammen-mehr")
     expect(page.locator(".pf-count")).to_have_text("1 Unterstützende")
     expect(page.locator(".pf-signers")).to_contain_text("Max Mustermann, SV Sehnde")
 

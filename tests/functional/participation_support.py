@@ -92,7 +92,7 @@ def post_submit(
 
 
 def post_sign(
-    client: FlaskClient, values: dict[str, str], alliance: str = HZ, call: str = CALL
+    client: FlaskClient, values: dict[str, str], alliance: str = PA, call: str = CALL
 ) -> TestResponse:
     token = fresh_token(client, f"/sign/{alliance}/{call}")
     return client.post(f"/sign/{alliance}/{call}", data={**values, "form_token": token})

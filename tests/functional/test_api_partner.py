@@ -161,7 +161,7 @@ def test_the_read_side_pages_with_next_and_is_cors_open(client: FlaskClient, dem
     assert client.get(f"/api/v1/{PA}/projects?limit=0").status_code == 400
     assert client.get("/api/v1/nope/projects").status_code == 404
     assert client.get("/api/v1/alliances").get_json()["items"]
-    call = client.get(f"/api/v1/{HZ}/calls/zusammen-mehr").get_json()
+    call = client.get(f"/api/v1/{PA}/calls/zusammen-mehr").get_json()
     assert call["signatures"] == 0
 
 

@@ -43,7 +43,8 @@ def partner_token(demo: Session) -> str:
 
 def test_the_api_keeps_to_its_document(app: Flask, partner_token: str) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    headers = {"Authorization": f"Bearer {partner_token}"}
+    # plain bodies: the WSGI client does not undo gzip (compression has tests of its own)
+    headers = {"Authorization": f"Bearer {partner_token}", "Accept-Encoding": "identity"}
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 14
     for operation in operations:

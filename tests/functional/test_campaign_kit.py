@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import sys
-import types
 from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
@@ -22,6 +20,11 @@ from flask.testing import FlaskClient
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from widget_service.models import Call, Signature
+from widget_service.timeutil import utcnow
 
 PA = "niedersachsen-packt-an"
 HZ = "niedersachsen-haelt-zusammen"
@@ -46,8 +49,10 @@ def test_the_call_page_has_the_call_the_ways_to_take_part_and_the_kit(
     response = client.get(CALL)
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
-    assert response.headers["ETag"] and response.headers["Last-Modified"]
+    # it carries the signing form, whose token is for one visitor only: never stored
+    assert response.headers["Cache-Control"] == "no-store"
     html = response.get_data(as_text=True)
+    assert 'name="form_token"' in html and f'action="/sign/{PA}/zusammen-mehr"' in html
     assert "<h1>ZUSAMMEN. MEHR.</h1>" in html
     assert "Integration ist gut für uns alle." in html
     # the logo drawn for the alliance, inline
@@ -113,20 +118,22 @@ def test_an_unknown_call_is_a_404_and_an_ended_one_says_so(client: FlaskClient) 
     assert "Dieser Aufruf ist beendet." in ended.get_data(as_text=True)
 
 
-@pytest.mark.usefixtures("demo")
-def test_the_signature_count_shows_once_signing_exists(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert "unterzeichnet" not in client.get(CALL).get_data(as_text=True)
-    package = types.ModuleType("widget_service.participation")
-    signatures = types.ModuleType("widget_service.participation.signatures")
-    signatures.confirmed_count = lambda session, call_id: 1234  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "widget_service.participation", package)
-    monkeypatch.setitem(sys.modules, "widget_service.participation.signatures", signatures)
+def test_the_call_page_counts_the_confirmed_signatures(client: FlaskClient, demo: Session) -> None:
+    call = demo.scalars(select(Call).where(Call.slug == "zusammen-mehr")).one()
+    for number in range(3):
+        demo.add(
+            Signature(
+                call_id=call.id,
+                name=f"Person {number}",
+                email=f"p{number}@example.org",
+                confirmed_at=utcnow() if number else None,  # one not yet confirmed
+            )
+        )
+    demo.commit()
     counted = client.get(CALL)
-    assert "1234 Menschen haben den Aufruf unterzeichnet." in counted.get_data(as_text=True)
-    # the count changes while the call does not: no Last-Modified, the ETag decides
-    assert "Last-Modified" not in counted.headers and counted.headers["ETag"]
+    assert "2 Menschen haben den Aufruf unterzeichnet." in counted.get_data(as_text=True)
+    # the count changes while the call does not: never a stale copy
+    assert "Last-Modified" not in counted.headers
 
 
 # --- posters and flyers ---------------------------------------------------------------------

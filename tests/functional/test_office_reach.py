@@ -36,7 +36,7 @@ def test_served_embeds_are_counted_per_day_and_origin_only(
     }
     peine = {"Referer": "https://www.landkreis-peine.de/"}
     for headers in (sehnde, sehnde, peine):
-        assert client.get(f"/banner/{HZ}/zusammen-mehr.svg", headers=headers).status_code == 200
+        assert client.get(f"/banner/{PA}/zusammen-mehr.svg", headers=headers).status_code == 200
     assert client.get(f"/badge/{PA}/stadt-sehnde.svg", headers=sehnde).status_code == 200
     assert client.get(f"/embed/projects?alliance={PA}", headers=peine).status_code == 200
     assert client.get(f"/embed/projects?alliance={PA}").status_code == 200
@@ -48,15 +48,15 @@ def test_served_embeds_are_counted_per_day_and_origin_only(
         for row in demo.scalars(select(ReachCount))
     }
     assert rows == {
-        (ReachKind.BANNER, "zusammen-mehr", HZ, "https://www.sehnde.de"): 2,
-        (ReachKind.BANNER, "zusammen-mehr", HZ, "https://www.landkreis-peine.de"): 1,
+        (ReachKind.BANNER, "zusammen-mehr", PA, "https://www.sehnde.de"): 2,
+        (ReachKind.BANNER, "zusammen-mehr", PA, "https://www.landkreis-peine.de"): 1,
         (ReachKind.BADGE, "stadt-sehnde", PA, "https://www.sehnde.de"): 1,
         (ReachKind.WIDGET, "projects", PA, "https://www.landkreis-peine.de"): 1,
         (ReachKind.WIDGET, "projects", PA, ""): 1,
     }
     assert {row.day for row in demo.scalars(select(ReachCount))} == {today()}
     # counting again adds to the same rows
-    client.get(f"/banner/{HZ}/zusammen-mehr.svg", headers=sehnde)
+    client.get(f"/banner/{PA}/zusammen-mehr.svg", headers=sehnde)
     reach.counter(app).flush()
     demo.expire_all()
     again = demo.scalar(
@@ -92,9 +92,9 @@ def test_a_widget_request_writes_nothing_until_the_counter_is_due(
 def test_the_statistics_page_shows_where_the_banner_is_embedded(
     app: Flask, client: FlaskClient, demo: Session
 ) -> None:
-    client.get(f"/banner/{HZ}/zusammen-mehr.svg", headers={"Referer": "https://www.sehnde.de/a"})
+    client.get(f"/banner/{PA}/zusammen-mehr.svg", headers={"Referer": "https://www.sehnde.de/a"})
     client.get(
-        f"/embed/banner?alliance={HZ}&call=zusammen-mehr",
+        f"/embed/banner?alliance={PA}&call=zusammen-mehr",
         headers={"Referer": "https://www.peine.de/b"},
     )
     reach.counter(app).flush()

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.functional.participation_support import CALL, HZ, fresh_token, post_sign, signature
+from tests.functional.participation_support import CALL, HZ, PA, fresh_token, post_sign, signature
 from widget_service.models import Call, OutgoingMail, Signature
 from widget_service.participation import signatures
 from widget_service.participation.operations import purge_signatures
@@ -48,10 +48,10 @@ def test_a_signature_counts_once_confirmed_and_can_be_withdrawn(
 ) -> None:
     response = post_sign(client, signature())
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/sign/{HZ}/{CALL}/thanks"
+    assert response.headers["Location"] == f"/sign/{PA}/{CALL}/thanks"
     call = _call(demo)
     assert signatures.confirmed_count(demo, call.id) == 0
-    page = client.get(f"/sign/{HZ}/{CALL}").get_data(as_text=True)
+    page = client.get(f"/sign/{PA}/{CALL}").get_data(as_text=True)
     assert "Max Mustermann" not in page  # not listed before it is confirmed
     confirm, withdraw = _links(demo, "max@example.org")
     assert "/sign/confirm/" in confirm and "/sign/withdraw/" in withdraw
@@ -59,9 +59,9 @@ def test_a_signature_counts_once_confirmed_and_can_be_withdrawn(
     assert signatures.confirmed_count(demo, call.id) == 1
     assert client.get(_path(confirm)).status_code == 200  # a second click changes nothing
     assert signatures.confirmed_count(demo, call.id) == 1
-    page = client.get(f"/sign/{HZ}/{CALL}").get_data(as_text=True)
+    page = client.get(f"/sign/{PA}/{CALL}").get_data(as_text=True)
     assert "Max Mustermann, Sportverein Sehnde" in page
-    banner = client.get(f"/fragment/banner?alliance={HZ}&call={CALL}&count=yes")
+    banner = client.get(f"/fragment/banner?alliance={PA}&call={CALL}&count=yes")
     assert '<p class="aw-count">1 Unterstützende</p>' in banner.get_data(as_text=True)
     # withdrawing asks first (mail scanners follow links), then deletes
     assert client.get(_path(withdraw)).status_code == 200
@@ -113,7 +113,7 @@ def test_bad_fields_get_messages_and_an_ended_call_takes_no_signature(
     assert response.status_code == 400
     assert 'id="pf-name-error"' in html and 'id="pf-email-error"' in html
     assert 'id="pf-consent-error"' in html
-    token = fresh_token(client, f"/sign/{HZ}/{CALL}")
+    token = fresh_token(client, f"/sign/{PA}/{CALL}")
     ended = client.post(f"/sign/{HZ}/impfaktion-2021", data={**signature(), "form_token": token})
     assert ended.status_code == 400
     assert "nicht zum Unterschreiben geöffnet" in ended.get_data(as_text=True)
@@ -137,7 +137,7 @@ def test_signatures_are_deleted_after_the_call_ends_and_never_in_feeds(
 
 def test_the_office_exports_the_signatures(client: FlaskClient, demo: Session, runner: Any) -> None:
     post_sign(client, signature(name="=HYPERLINK(1)"))
-    result = runner.invoke(args=["signatures", "export", HZ, CALL])
+    result = runner.invoke(args=["signatures", "export", PA, CALL])
     assert result.exit_code == 0, result.output
     assert "max@example.org" in result.output
     assert "'=HYPERLINK(1)" in result.output  # no formula for a spreadsheet to run

@@ -65,7 +65,7 @@ def test_a_token_of_another_form_or_alliance_is_refused(client: FlaskClient, dem
     other_alliance = fresh_token(client, submit_path(HZ))
     response = client.post(f"/submit/{PA}", data={**story(), "form_token": other_alliance})
     assert response.status_code == 400
-    sign_token = fresh_token(client, f"/sign/{HZ}/{CALL}")
+    sign_token = fresh_token(client, f"/sign/{PA}/{CALL}")
     response = client.post(f"/join/{PA}", data={**application(), "form_token": sign_token})
     assert response.status_code == 400
     assert _count(demo, Application.__table__) == 0
@@ -90,8 +90,8 @@ def test_a_form_sent_too_fast_is_refused(
 ) -> None:
     app: Flask = make_app({**config, "FORM_MIN_SECONDS": 3600})
     client = app.test_client()
-    token = fresh_token(client, f"/sign/{HZ}/{CALL}")
-    response = client.post(f"/sign/{HZ}/{CALL}", data={**signature(), "form_token": token})
+    token = fresh_token(client, f"/sign/{PA}/{CALL}")
+    response = client.post(f"/sign/{PA}/{CALL}", data={**signature(), "form_token": token})
     assert response.status_code == 400
     assert "sehr schnell" in response.get_data(as_text=True)
     assert 'value="Max Mustermann"' in response.get_data(as_text=True)  # nothing is lost

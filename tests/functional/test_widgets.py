@@ -155,7 +155,7 @@ def test_projects_filters_by_alliance_partner_region_field(client: FlaskClient) 
     assert "region=Landkreis+Hildesheim" in region  # the "all projects" link keeps the filter
     _, nowhere = get(client, "fragment", "projects", "region=Landkreis+Harburg")
     assert titles(nowhere) == []
-    assert "Es sind noch keine Projekte veröffentlicht." in text_of(nowhere)
+    assert "Keine Projekte für diese Auswahl." in text_of(nowhere)
 
 
 @pytest.mark.usefixtures("demo")

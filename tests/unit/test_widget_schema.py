@@ -35,7 +35,14 @@ def test_list_widgets_take_the_common_parameters_with_the_contract_defaults() ->
 
 def test_banner_and_badge_take_their_own_parameters() -> None:
     banner = widgets()["banner"].parameters
-    assert banner["size"].choices == ("728x90", "300x250", "160x600", "1200x630")
+    assert banner["size"].choices == (
+        "728x90",
+        "300x250",
+        "160x600",
+        "1200x630",
+        "1080x1080",
+        "1080x1920",
+    )
     assert banner["call"].required and banner["alliance"].required
     assert banner["alliance"].default is None
     badge = widgets()["badge"].parameters

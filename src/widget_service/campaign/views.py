@@ -6,7 +6,6 @@ printed a poster's address always leads to what is current.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,12 +19,13 @@ from werkzeug.wrappers import Response
 from .. import content, db
 from ..badges.compose import call_changed_at
 from ..badges.render import BANNER_SIZES, banner_colors
+from ..embed.catalogue import settings_from
+from ..embed.snippets import iframe_snippet, image_snippet, loader_snippet
 from ..errors import InvalidParameter
 from ..http import cached, external_url, open_cors
 from ..i18n import LANGUAGES, current_language, force_locale, gettext
 from ..models import Call
-from ..embed.catalogue import settings_from
-from ..embed.snippets import iframe_snippet, image_snippet, loader_snippet
+from ..participation.signatures import confirmed_count
 from . import newsletter, poster, share
 from .content import call_by_id
 from .logos import alliance_logo
@@ -47,14 +47,9 @@ def _lang_query(lang: str) -> dict[str, Any]:
     return {"lang": lang} if lang != "de" else {}
 
 
-def signature_count(session: Session, call: Call) -> int | None:
-    """The confirmed signatures of ``call``, or ``None`` while signing is not part of the
-    service (the participation feature is optional to this page)."""
-    try:
-        signatures: Any = importlib.import_module("widget_service.participation.signatures")
-    except ImportError:
-        return None
-    return int(signatures.confirmed_count(session, call.id))
+def signature_count(session: Session, call: Call) -> int:
+    """The confirmed signatures of ``call``."""
+    return confirmed_count(session, call.id)
 
 
 def call_page_url(call: Call, lang: str | None = None) -> str:

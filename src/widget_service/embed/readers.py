@@ -8,16 +8,17 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from .. import content
+from ..badges.compose import call_banner, call_target
 from ..badges.links import verification_url
 from ..content import Filters
 from ..errors import InvalidParameter
 from ..http import external_url
 from ..models import Event, Membership, Partner, Project
 from ..widget_schema import Settings
-from ..badges.compose import call_banner, call_target
 from .theming import readable_pair
 
 Reader = Callable[[Session, Settings], dict[str, Any]]
@@ -115,7 +116,7 @@ def _read_call(session: Session, settings: Settings) -> dict[str, Any]:
     )
     return {
         "call": call,
-        "banner_svg": Markup(drawn),  # noqa: S704 (made by the banner renderer, text escaped)
+        "banner_svg": Markup(drawn),  # noqa: S704 (drawn by the banner renderer, text escaped)
         "banner_link": call_target(call),
         "accent": call.alliance.color,
         "extra_css": f"--_call-bg:{background};--_call-fg:{foreground}",
