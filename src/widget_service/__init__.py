@@ -74,7 +74,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from . import speed
 
-    speed.init_app(app)  # last: it wraps the whole app, so warm answers skip all of it
+    cache = speed.init_app(app)  # last: it wraps the whole app, so warm answers skip all of it
+    cache.hit_listeners.append(app.extensions[reach.EXTENSION + ".on_cache_hit"])
     return app
 
 

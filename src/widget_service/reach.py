@@ -22,12 +22,14 @@ import time
 import weakref
 from collections import Counter
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask, request
 from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from .models import ReachCount, ReachKind
@@ -172,6 +174,24 @@ def init_app(app: Flask, sessions: sessionmaker[Session]) -> None:
     app.extensions[EXTENSION] = reach
     # a worker that stops writes what it counted; a weak reference lets an app be freed
     atexit.register(_flush_if_alive, weakref.ref(reach))
+
+    def _count_cached(environ: dict[str, Any]) -> None:
+        """An answer the response cache gave never reaches the hooks below: count it here,
+        from the address alone (the cache only keeps successful GETs)."""
+        try:
+            endpoint, view_args = app.url_map.bind_to_environ(environ).match()
+        except HTTPException:
+            return
+        args = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+        served = what_was_served(str(endpoint), dict(view_args), args)
+        if served is None:
+            return
+        kind, name, alliance = served
+        reach.add(kind, name, alliance, origin_of(environ.get("HTTP_REFERER")))
+        if reach.due():
+            reach.flush()
+
+    app.extensions[EXTENSION + ".on_cache_hit"] = _count_cached
 
     @app.after_request
     def _count(response: Response) -> Response:

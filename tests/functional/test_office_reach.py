@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -10,6 +13,7 @@ from sqlalchemy.orm import Session
 from tests.office_support import login, make_user
 from widget_service import reach
 from widget_service.models import ReachCount, ReachKind
+from widget_service.speed.middleware import ResponseCache
 from widget_service.timeutil import today
 
 PA = "niedersachsen-packt-an"
@@ -105,3 +109,29 @@ def test_the_statistics_page_shows_where_the_banner_is_embedded(
     assert "https://www.sehnde.de" in page and "https://www.peine.de" in page
     assert page.count('role="img"') >= 5  # the charts, drawn on the server
     assert "<script" not in page
+
+
+@pytest.fixture
+def cache_on(config: dict[str, Any]) -> None:
+    config["RESPONSE_CACHE"] = True
+
+
+def test_answers_from_the_response_cache_are_counted_too(
+    cache_on: None, app: Flask, client: FlaskClient, demo: Session
+) -> None:
+    sehnde = {"Referer": "https://www.sehnde.de/buendnis"}
+    peine = {"Referer": "https://www.landkreis-peine.de/"}
+    path = f"/badge/{PA}/stadt-sehnde.svg"
+    assert client.get(path, headers=sehnde).status_code == 200  # rendered, stored
+    for headers in (sehnde, peine):  # answered from the cache: the app's hooks never run
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200
+        # the office's session is not looked at outside /admin: one copy for everyone
+        assert "cookie" not in {value.lower() for value in response.vary}
+    assert isinstance(app.wsgi_app, ResponseCache) and app.wsgi_app.hits == 2
+    reach.counter(app).flush()
+    rows = {(row.name, row.origin): row.count for row in demo.scalars(select(ReachCount))}
+    assert rows == {
+        ("stadt-sehnde", "https://www.sehnde.de"): 2,
+        ("stadt-sehnde", "https://www.landkreis-peine.de"): 1,
+    }
