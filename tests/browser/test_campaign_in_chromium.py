@@ -43,7 +43,7 @@ def test_the_copy_button_copies_the_newsletter_block(
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page.goto(live_server.url + CALL)
     page.click('button[data-copy="newsletter-html"]')
-    page.wait_for_selector("[data-copy-status]:has-text('Kopiert')")
+    page.get_by_role("status").filter(has_text="Kopiert").wait_for()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith('<table role="presentation" width="600"')
     assert "ZUSAMMEN. MEHR." in copied
