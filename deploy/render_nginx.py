@@ -54,6 +54,9 @@ def _replace(text: str, pattern: str, replacement: str, count: int = 0) -> str:
 def render_site(site: str, *, port: int, upstream: str, prefix: Path, static: Path) -> str:
     """The site block, bound to 127.0.0.1:``port`` without TLS, its files under ``prefix``."""
     site = re.sub(r"^[ \t]*# TLS begin.*?# TLS end\n", "", site, flags=re.MULTILINE | re.DOTALL)
+    # checked before the port goes in: a free port such as 34431 holds "443" too
+    if "ssl" in site or "443" in site:
+        raise SystemExit("deploy/nginx.conf: TLS settings outside the '# TLS begin/end' marks")
     site = _replace(
         site,
         r"^(\s*)server_name [^;]+;",
@@ -63,8 +66,6 @@ def render_site(site: str, *, port: int, upstream: str, prefix: Path, static: Pa
     site = _replace(site, r"/var/log/nginx/", str(prefix) + "/")
     site = _replace(site, r"server 127\.0\.0\.1:8000;", f"server {upstream};")
     site = _replace(site, r"alias [^;]+/static/;", f"alias {static}/;")
-    if "ssl" in site or "443" in site:
-        raise SystemExit("deploy/nginx.conf: TLS settings outside the '# TLS begin/end' marks")
     return site
 
 

@@ -93,7 +93,7 @@ EXAMPLES = {
     "/admin/statistics": "/admin/statistics",
     "/admin/audit": "/admin/audit",
     "/p/<alliance>/calls/<call>": f"/p/{PA}/calls/zusammen-mehr",
-    "/c/<int:call_id>": "/c/1",
+    "/c/<int:call_id>": "/c/{call}",
     "/banner/<alliance>/<call>.pdf": f"/banner/{PA}/zusammen-mehr.pdf",
     "/newsletter/<alliance>/<call>.<any(html, txt):fmt>": f"/newsletter/{PA}/zusammen-mehr.html",
     "/share/mastodon": "/share/mastodon",
@@ -208,6 +208,7 @@ def filled(app: Flask, demo: Session) -> Callable[[str], str]:
         "{picture}": prepared.digest,
         "{confirm}": signing.sign(keys, signing.SIGNATURE_CONFIRM, stamp),
         "{withdraw}": signing.sign(keys, signing.SIGNATURE_WITHDRAW, stamp),
+        "{call}": str(call.id),  # ids differ between databases
     }
 
     def fill(example: str) -> str:

@@ -435,7 +435,7 @@ def test_builder_shows_only_the_options_of_the_chosen_widget(client: FlaskClient
     markup = client.get("/widgets?widget=banner").get_data(as_text=True)
     shown = r'<div class="field" data-widgets="[^"]*">\s*<label for="b-([a-z]+)"'
     visible = re.findall(shown, markup)
-    assert set(visible) == {"alliance", "call", "size", "theme", "lang", "title", "accent"}
+    assert set(visible) == {"alliance", "call", "size", "count", "theme", "lang", "title", "accent"}
     assert '<select id="b-limit"' not in markup  # a number input, disabled while hidden
     assert re.search(r'<input id="b-limit"[^>]* disabled>', markup)
 

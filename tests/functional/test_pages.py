@@ -99,7 +99,8 @@ def test_alliance_page_shows_calls_projects_events_partners(client: FlaskClient)
     html = client.get(f"/p/{HZ}").get_data(as_text=True)
     text = text_of(html)
     assert "Niedersachsen hält zusammen" in text
-    assert "ZUSAMMEN. MEHR." in text and "Geschichte erzählen" in text
+    assert "Zusammenhalt zeigen" in text  # its running call
+    assert "ZUSAMMEN. MEHR." not in text  # the call of the other alliance
     assert "Gemeinsam durch den Winter" not in text  # an ended call
     assert "Faktencheck-Werkstatt der Volkshochschule" in text
     assert "Virtuelle Konferenz: Zusammenhalt nach der Pandemie" in text
