@@ -8,6 +8,7 @@ for the office. An ``external_id`` makes a repeated post update the same record.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -84,35 +85,30 @@ def alliances() -> Response:
     return open_cors(cached(_json({"items": items, "next": None}), "api"))
 
 
-def projects(alliance: str) -> Response:
-    session = db.session()
+Reader = Callable[[Session, Any], Sequence[Any]]
+
+
+def _one_page(read: Reader, alliance: str) -> tuple[list[Any], bool]:
+    """One page of a listing, and whether another follows (one row more is read to know)."""
     filters, _page_number = filters_from_args(request.args, alliance)
-    probe = replace(filters, limit=filters.limit + 1)
-    rows = content.published_projects(session, probe)
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
+    rows = list(read(db.session(), replace(filters, limit=filters.limit + 1)))
+    return rows[: filters.limit], len(rows) > filters.limit
+
+
+def projects(alliance: str) -> Response:
+    rows, more = _one_page(content.published_projects, alliance)
     items = _with_url(dump_records("projects", rows), rows, "public.project")
     return _page(items, "api.projects", {"alliance": alliance}, more)
 
 
 def events(alliance: str) -> Response:
-    session = db.session()
-    filters, _page_number = filters_from_args(request.args, alliance)
-    probe = replace(filters, limit=filters.limit + 1)
-    rows = content.upcoming_events(session, probe)
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
+    rows, more = _one_page(content.upcoming_events, alliance)
     items = _with_url(dump_records("events", rows), rows, "public.event")
     return _page(items, "api.events", {"alliance": alliance}, more)
 
 
 def partners(alliance: str) -> Response:
-    session = db.session()
-    filters, _page_number = filters_from_args(request.args, alliance)
-    probe = replace(filters, limit=filters.limit + 1)
-    rows = content.active_partners(session, probe)
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
+    rows, more = _one_page(content.active_partners, alliance)
     return _page(dump_records("partners", rows), "api.partners", {"alliance": alliance}, more)
 
 
