@@ -62,6 +62,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     participation.init_app(app)
     api.init_app(app)
+    # the API answers its own errors in its own JSON; the rest (an unknown /api/… address,
+    # a method it lacks) in the shared JSON shape
+    errors.declare_shape(api.blueprint.bp, "json")
 
     from .campaign.blueprint import bp as campaign
 
@@ -71,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     _init_mail(app)
+    http.init_cache_policies(app)  # last of the after_request functions: it runs first
 
     from . import speed
 

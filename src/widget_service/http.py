@@ -1,9 +1,11 @@
 """HTTP behaviour per route class: caching, conditional GET, security headers, absolute URLs.
 
-Every public response gets ``Cache-Control`` from its class, an ``ETag`` (from the
-body unless the view knows better), ``Last-Modified`` where known, and is answered
-with 304 when the client already has it. Pages deny framing unless their view is
-marked :func:`framable`; inline ``<style>`` blocks are allowed by hash, not wholesale.
+Every public response gets ``Cache-Control`` from the policy its view declares
+(:func:`cache_policy`), an ``ETag`` (from the body unless the view sets one),
+``Last-Modified`` where the view sets it, and is answered with 304 when the client already
+has it — all in one ``after_request`` (:func:`apply_cache_policy`), errors included. Pages
+deny framing unless their view is marked :func:`framable`; inline ``<style>`` blocks are
+allowed by hash, not wholesale.
 """
 
 from __future__ import annotations
@@ -37,7 +39,16 @@ POLICIES: dict[str, str] = {
     "immutable": "public, max-age=31536000, immutable",
     "none": "no-store",
     "private": "private, no-store",
+    # an error answer: soon asked again, the fault may be fixed
+    "error": "public, max-age=60",
 }
+# a fault of ours, or the database away: the next request may well succeed
+NEVER_STORED = (500, 503)
+# policies under which nothing is kept, so nothing is validated either (no ETag, no 304)
+UNSTORED = ("none", "private")
+REDIRECTS = (301, 302, 303, 307, 308)
+# set on ``g`` by web.errors when the response is an error's answer
+ERROR_ANSWER = "error_answer"
 
 BASE_CSP = (
     "default-src 'self'; img-src 'self' data:; script-src 'self'; object-src 'none'; "
@@ -58,14 +69,66 @@ def framable(view: View) -> View:
     return view
 
 
+def cache_policy(policy: str, errors: str = "error") -> Callable[[View], View]:
+    """Declare the cache policy (:data:`POLICIES`) of a view's answers, and of its errors.
+
+    :func:`apply_cache_policy` applies it after the view: ``Cache-Control``, an ``ETag``
+    from the body of a 200 unless the view set one, and 304 when the client is current. A
+    view sets ``response.last_modified`` itself where it knows it.
+    """
+    for name in (policy, errors):
+        if name not in POLICIES:
+            raise ValueError(f"no cache policy {name!r}")  # fails at import, not on a request
+
+    def mark(view: View) -> View:
+        view.cache_policy = policy  # type: ignore[attr-defined]
+        view.error_cache_policy = errors  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def apply_cache_policy(response: Response) -> Response:
+    """The one place where declared cache policies become headers (see :func:`cache_policy`).
+
+    A ``Cache-Control`` the view set itself is kept (features that still set it by hand,
+    through :func:`cached`); a 500 or 503 is never stored, whoever answered it.
+    """
+    headers = response.headers
+    if response.status_code in NEVER_STORED:
+        headers["Cache-Control"] = POLICIES["none"]
+        return response
+    if "Cache-Control" in headers:
+        return response
+    view = current_app.view_functions.get(request.endpoint or "")
+    if g.get(ERROR_ANSWER):
+        headers["Cache-Control"] = POLICIES[getattr(view, "error_cache_policy", "error")]
+        return response
+    if response.status_code in REDIRECTS:
+        # a redirect is as lasting as the page it leads to
+        headers["Cache-Control"] = POLICIES["page"]
+        return response
+    policy = getattr(view, "cache_policy", None)
+    if policy is None:
+        return response
+    headers["Cache-Control"] = POLICIES[policy]
+    if policy in UNSTORED:
+        return response
+    if response.status_code == 200 and not response.is_streamed and "ETag" not in headers:
+        response.add_etag()
+    return response.make_conditional(request)
+
+
 def cached(
     response: Response,
     policy: str,
     last_modified: dt.datetime | None = None,
     etag: str | None = None,
 ) -> Response:
-    """Give a response its cache headers and answer 304 when the client is current.
+    """Give a response its cache headers and answer 304 when the client is current, by hand.
 
+    Declaring the view's policy (:func:`cache_policy`) does the same after the view; this is
+    for the views that still call it (badges, the API, the builder, ``embed.render``).
     ``If-None-Match`` wins over ``If-Modified-Since``; a garbage date is ignored.
     """
     response.headers["Cache-Control"] = POLICIES[policy]
@@ -107,9 +170,6 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-    if response.status_code in (301, 302, 303, 307, 308):
-        # a redirect is as lasting as the page it leads to
-        headers.setdefault("Cache-Control", POLICIES["page"])
     view = current_app.view_functions.get(request.endpoint or "")
     if getattr(view, "framable", False):
         if response.mimetype == "image/svg+xml":
@@ -145,3 +205,10 @@ def init_app(app: Flask) -> None:
     app.before_request(_refuse_control_characters)
     app.after_request(_security_headers)
     app.jinja_env.globals.update(inline_style=inline_style, external_url=external_url)
+
+
+def init_cache_policies(app: Flask) -> None:
+    """Apply the declared cache policies; called last in ``create_app``, so that it runs
+    before every other ``after_request`` (Flask runs them in reverse) and the request
+    counts and the log see the 304 it may answer."""
+    app.after_request(apply_cache_policy)

@@ -22,7 +22,7 @@ from ..badges.render import BANNER_SIZES, banner_colors
 from ..embed.catalogue import settings_from
 from ..embed.snippets import iframe_snippet, image_snippet, loader_snippet
 from ..errors import InvalidParameter
-from ..http import cached, external_url, open_cors
+from ..http import cache_policy, external_url, open_cors
 from ..i18n import LANGUAGES, current_language, force_locale, gettext
 from ..models import Call
 from ..participation.signatures import confirmed_count
@@ -162,6 +162,7 @@ def _language(args: Mapping[str, str]) -> str:
 # --- the call's page ----------------------------------------------------------------------
 
 
+@cache_policy("page")
 def call_page(alliance: str, call: str) -> Response:
     session = db.session()
     found = content.call_by_slug(session, alliance, call)
@@ -222,10 +223,8 @@ def call_page(alliance: str, call: str) -> Response:
         join_url=existing_page(f"/join/{found.alliance.slug}"),
         submit_url=url_for("embed.document", name="submit", alliance=found.alliance.slug, **query),
     )
-    response = Response(html, mimetype="text/html")
-    # the count of signatures changes without the call: then the ETag alone decides
-    changed = call_changed_at(found) if signatures is None else None
-    return cached(response, "page", last_modified=changed)
+    # no Last-Modified: the count of signatures changes without the call, the ETag decides
+    return Response(html, mimetype="text/html")
 
 
 def share_links(url: str, text: str) -> list[share.ShareLink]:
@@ -253,6 +252,7 @@ def short(call_id: int) -> Response:
 # --- posters and flyers -------------------------------------------------------------------
 
 
+@cache_policy("image")
 def poster_pdf(alliance: str, call: str) -> Response:
     lang = _language(request.args)
     size = _choice(request.args, "size", tuple(poster.PAPER), "a4")
@@ -286,7 +286,8 @@ def poster_pdf(alliance: str, call: str) -> Response:
     filename = f"{found.slug}-{size}{'-marks' if marks else ''}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    return cached(open_cors(response), "image", last_modified=call_changed_at(found))
+    response.last_modified = call_changed_at(found)
+    return open_cors(response)
 
 
 # --- the newsletter block -----------------------------------------------------------------
@@ -295,6 +296,7 @@ def poster_pdf(alliance: str, call: str) -> Response:
 NEWSLETTER_CSP = "default-src 'none'; img-src *; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
+@cache_policy("page")
 def newsletter_block(alliance: str, call: str, fmt: str) -> Response:
     lang = _language(request.args)
     found = content.call_by_slug(db.session(), alliance, call)
@@ -306,12 +308,14 @@ def newsletter_block(alliance: str, call: str, fmt: str) -> Response:
         response = Response(newsletter.newsletter_html(block), mimetype="text/html")
         response.headers["Content-Security-Policy"] = NEWSLETTER_CSP
     response.headers["Content-Language"] = lang
-    return cached(open_cors(response), "page", last_modified=call_changed_at(found))
+    response.last_modified = call_changed_at(found)
+    return open_cors(response)
 
 
 # --- Mastodon: which instance? ------------------------------------------------------------
 
 
+@cache_policy("page")
 def mastodon() -> Response:
     """Asks for the visitor's Mastodon instance, then sends them to its share page."""
     text = (request.args.get("text") or "").strip()[:400]
@@ -322,6 +326,7 @@ def mastodon() -> Response:
     if typed is not None:
         instance = share.mastodon_instance(typed)
         if instance is not None:
+            # the visitor's own text, sent to the visitor's own server: never kept anywhere
             response = redirect(share.mastodon_share_url(instance, message), 303)
             response.headers["Cache-Control"] = "no-store"
             return response
@@ -329,5 +334,4 @@ def mastodon() -> Response:
     html = render_template(
         "campaign/mastodon.html", text=text, url=url, message=message, error=error, typed=typed
     )
-    response = Response(html, status=400 if error else 200, mimetype="text/html")
-    return cached(response, "page")
+    return Response(html, status=400 if error else 200, mimetype="text/html")

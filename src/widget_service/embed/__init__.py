@@ -9,19 +9,21 @@ never the browser's). Nothing rendered here makes a visitor's browser contact an
 no images, fonts or scripts from elsewhere, no cookies.
 
 By role: ``catalogue`` (which widgets), ``readers`` (what they show), ``theming`` (colours,
-CSS), ``render`` (documents, fragments), ``snippets`` (what webmasters copy), ``oembed``.
+CSS), ``render`` (documents, fragments), ``errors`` (a widget that says what went wrong),
+``snippets`` (what webmasters copy), ``oembed``.
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from . import catalogue
+from . import catalogue, errors
 from .blueprint import bp
 from .oembed import oembed_discovery
 
 
 def init_app(app: Flask) -> None:
     catalogue.init_app(app)
+    errors.init_app(app)
     app.jinja_env.globals.update(oembed_discovery=oembed_discovery)
     app.register_blueprint(bp)

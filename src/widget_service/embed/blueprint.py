@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from .. import db
-from ..errors import InvalidParameter, NotFound
+from ..web.errors import declare_shape
 from . import views
 
 bp = Blueprint("embed", __name__)
@@ -15,7 +14,4 @@ bp.add_url_rule("/fragment/<name>", view_func=views.fragment, methods=["GET"])
 bp.add_url_rule("/embed.js", view_func=views.loader, methods=["GET"])
 bp.add_url_rule("/oembed", view_func=views.oembed, methods=["GET"])
 
-bp.register_error_handler(NotFound, views.not_found)
-bp.register_error_handler(InvalidParameter, views.invalid)
-for _outage in db.OUTAGES:
-    bp.register_error_handler(_outage, views.outage)
+declare_shape(bp, "widget")  # a fragment's errors are a fragment, oEmbed's JSON (views)

@@ -1,22 +1,22 @@
-"""The embed views: a widget as a document or a fragment, the loader, oEmbed, and their
-errors in the shape asked for (a widget that says what went wrong; JSON for oEmbed)."""
+"""The embed views: a widget as a document or a fragment, the loader, oEmbed.
+
+Their errors take the blueprint's shape, ``widget`` (see ``embed.errors``); a fragment's
+are a fragment, oEmbed's the shared JSON."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 from flask import current_app, request
 from werkzeug.wrappers import Response
 
-from ..errors import InvalidParameter, NotFound
-from ..http import POLICIES, cached, external_url, framable, open_cors
-from ..i18n import LANGUAGES, force_locale, requested_language
+from ..errors import InvalidParameter
+from ..http import cache_policy, external_url, framable, open_cors
+from ..i18n import force_locale
 from ..shipped import STATIC
-from ..web import errors
-from ..web.errors import invalid_parameter_message, not_found_message
+from ..web.errors import Problem, answer, errors_as, invalid_parameter_message
 from ..web.helpers import site_name
 from ..widget_schema import widgets
 from . import render
@@ -33,12 +33,15 @@ def _render(name: str, heading: int) -> Rendered:
 
 
 @framable
+@cache_policy("embed")
 def document(name: str) -> Response:
     """A whole HTML document for an iframe; it reports its height to the loader."""
     return render.document(_render(name, heading=1))
 
 
 @framable
+@errors_as("fragment")
+@cache_policy("embed")
 def fragment(name: str) -> Response:
     """The widget as an HTML fragment, CORS open: for embed.js and server-side includes."""
     return render.fragment(_render(name, heading=2))
@@ -58,19 +61,22 @@ def loader_source() -> str:
     return _loader_source(widget_folder())
 
 
+@cache_policy("embed")
 def loader() -> Response:
     response = Response(loader_source(), mimetype="text/javascript")
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     response.headers["Referrer-Policy"] = REFERRER_POLICY
-    return cached(response, "embed")
+    return response
 
 
+@errors_as("json")
+@cache_policy("api", errors="api")
 def oembed() -> Response:
     """oEmbed 1.0 (``rich``) for an item or alliance page of this service."""
     if request.args.get("format", "json").strip().lower() != "json":
         # oEmbed says 501 for a format we do not offer; the message is the usual one
-        problem = InvalidParameter("format", "choice", options="json")
-        return json_error(501, invalid_parameter_message(problem))
+        wrong = InvalidParameter("format", "choice", options="json")
+        return answer(Problem(501, lambda: invalid_parameter_message(wrong)))
     url = request.args.get("url", "").strip()
     if not url:
         raise InvalidParameter("url", "required")
@@ -97,54 +103,4 @@ def oembed() -> Response:
     response = current_app.response_class(
         json.dumps(body, ensure_ascii=False), mimetype="application/json"
     )
-    return open_cors(cached(response, "api"))
-
-
-# --- errors: a widget for the widget routes, JSON for oEmbed -------------------------------
-
-
-def _request_lang() -> str:
-    value = request.args.get("lang", "")
-    return value if value in LANGUAGES else "de"
-
-
-def _widget_error(message_of: Callable[[], str], status: int) -> Response:
-    lang = _request_lang()
-    with force_locale(lang):
-        rendered = render.error_rendered(message_of(), lang)
-        if request.endpoint == "embed.document":
-            return render.document(rendered, status)
-        return render.fragment(rendered, status)
-
-
-def json_error(status: int, message: str) -> Response:
-    """The oEmbed error shape (the API's): ``{"error": {"status": 404, "message": "…"}}``.
-
-    The message is in the request's language (``?lang=``, else Accept-Language); the CORS
-    and cache headers are those of an oEmbed answer.
-    """
-    body = json.dumps({"error": {"status": status, "message": message}}, ensure_ascii=False)
-    response = Response(body, status=status, mimetype="application/json")
-    response.headers["Cache-Control"] = POLICIES["api"]
-    if requested_language() is None:
-        response.vary.add("Accept-Language")
     return open_cors(response)
-
-
-def not_found(error: NotFound) -> Response:
-    if request.endpoint == "embed.oembed":
-        return json_error(404, not_found_message(error))
-    return _widget_error(lambda: not_found_message(error), 404)
-
-
-def invalid(error: InvalidParameter) -> Response:
-    if request.endpoint == "embed.oembed":
-        return json_error(400, invalid_parameter_message(error))
-    return _widget_error(lambda: invalid_parameter_message(error), 400)
-
-
-def outage(error: Exception) -> Response:
-    errors.log_outage(error)
-    if request.endpoint == "embed.oembed":
-        return errors.unavailable(json_error(503, errors.unavailable_message()))
-    return errors.unavailable(_widget_error(errors.unavailable_message, 503))

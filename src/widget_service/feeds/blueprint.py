@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from .. import db
-from ..errors import InvalidParameter, NotFound
+from ..web.errors import declare_shape
 from . import views
 
 bp = Blueprint("feeds", __name__)
@@ -17,9 +16,6 @@ bp.add_url_rule("/p/<alliance>/events/<slug>.ics", view_func=views.event_ics)
 bp.add_url_rule("/feeds", view_func=views.index)
 bp.add_url_rule("/docs/json-feed", view_func=views.json_feed_about)
 
-bp.register_error_handler(NotFound, views.not_found)
-bp.register_error_handler(InvalidParameter, views.invalid)
-for _outage in db.OUTAGES:
-    bp.register_error_handler(_outage, views.outage)
+declare_shape(bp, "text")  # the feeds page and its redirect: errors_as("page")
 
 bp.add_app_template_global(views.feed_links, "feed_links")

@@ -105,7 +105,7 @@ def _one_more(resolved: Resolved) -> Resolved:
 
 def _page_of(feed: FeedRequest, rows: list[Item]) -> tuple[list[Item], bool]:
     if not rows and feed.page > 1:
-        raise NotFound("page", str(feed.page))
+        raise NotFound("feed_page", str(feed.page))
     return rows[: feed.filters.limit], len(rows) > feed.filters.limit
 
 

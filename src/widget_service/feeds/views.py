@@ -4,7 +4,8 @@ Feed readers and calendars subscribe to these URLs for years. Every response car
 its media type with charset, an ETag from the body, Last-Modified from the content and
 the "feed" cache policy, answers conditional requests with 304, and may be read by any
 site. A bad parameter is a short text/plain 400, an unknown slug a 404, in the
-request's language; the feeds page is an HTML page like any other.
+request's language (the blueprint's error shape is ``text``); the feeds page is an HTML
+page like any other.
 """
 
 from __future__ import annotations
@@ -18,23 +19,23 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from .. import calendars, db
-from ..errors import InvalidParameter, NotFound
-from ..http import cached, open_cors
+from ..http import cache_policy, open_cors
 from ..i18n import current_language, gettext, requested_language
-from ..web import errors
+from ..web.errors import errors_as
 from . import data as feed_data
 from . import render
 
 MEDIA_TYPES = {**render.MEDIA_TYPES, "ics": calendars.MEDIA_TYPE}
-HTML_ENDPOINTS = {"feeds.index", "feeds.json_feed_about"}
 
 
+@cache_policy("feed")
 def projects(alliance: str, fmt: str) -> Response:
     session = db.session()
     feed = feed_data.read_request(session, "projects", alliance, request.args)
     return _send(feed_data.project_feed(session, feed, fmt), MEDIA_TYPES[fmt])
 
 
+@cache_policy("feed")
 def events(alliance: str, fmt: str) -> Response:
     session = db.session()
     feed = feed_data.read_request(session, "events", alliance, request.args)
@@ -43,6 +44,7 @@ def events(alliance: str, fmt: str) -> Response:
     return _send(feed_data.event_feed(session, feed, fmt), MEDIA_TYPES[fmt])
 
 
+@cache_policy("feed")
 def event_ics(alliance: str, slug: str) -> Response:
     document = feed_data.single_event_calendar(db.session(), alliance, slug)
     response = _send(document, calendars.MEDIA_TYPE)
@@ -50,12 +52,14 @@ def event_ics(alliance: str, slug: str) -> Response:
     return response
 
 
+@errors_as("page")
+@cache_policy("page")
 def index() -> Response:
     page = feed_data.feeds_page(db.session(), request.args)
-    response = Response(render_template("feeds.html", page=page), mimetype="text/html")
-    return cached(response, "page")
+    return Response(render_template("feeds.html", page=page), mimetype="text/html")
 
 
+@errors_as("page")
 def json_feed_about() -> Response:
     """What the ``about`` key of the ``_alliance`` extension points to."""
     target = url_for(".index", lang=requested_language(), _anchor="json-feed")
@@ -67,36 +71,8 @@ def _send(document: feed_data.Document, media_type: str) -> Response:
     # labels, dates and titles follow ?lang= or the reader's Accept-Language
     response.vary.add("Accept-Language")
     response.headers["Content-Language"] = current_language()
-    return open_cors(cached(response, "feed", last_modified=document.last_modified))
-
-
-def _plain(status: int, message: str) -> Response:
-    response = Response(message + "\n", status=status, mimetype="text/plain")
-    response.headers["Cache-Control"] = "public, max-age=60"
-    response.headers["Content-Language"] = current_language()
-    response.vary.add("Accept-Language")
+    response.last_modified = document.last_modified
     return open_cors(response)
-
-
-def not_found(error: NotFound) -> Response:
-    if request.endpoint in HTML_ENDPOINTS:
-        return errors.handle_not_found(error)
-    if error.kind == "page":
-        return _plain(404, gettext("This feed has no page %(page)s.", page=error.slug))
-    return _plain(404, errors.not_found_message(error))
-
-
-def outage(error: Exception) -> Response:
-    if request.endpoint in HTML_ENDPOINTS:
-        return errors.handle_outage(error)
-    errors.log_outage(error)
-    return errors.unavailable(_plain(503, errors.unavailable_message()))
-
-
-def invalid(error: InvalidParameter) -> Response:
-    if request.endpoint in HTML_ENDPOINTS:
-        return errors.handle_invalid(error)
-    return _plain(400, errors.invalid_parameter_message(error))
 
 
 # --- discovery ------------------------------------------------------------------------------

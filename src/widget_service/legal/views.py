@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from werkzeug.wrappers import Response
 
-from ..http import cached
+from ..http import cache_policy
 from ..i18n import current_language
 from .content import legal_basis, webmaster_notes
 from .operator import EXTENSION, Operator
@@ -26,13 +26,15 @@ def privacy_note() -> str:
 
 def _page(template: str) -> Response:
     body = render_template(template, operator=current_operator())
-    return cached(Response(body, mimetype="text/html"), "page")
+    return Response(body, mimetype="text/html")
 
 
+@cache_policy("page")
 def imprint() -> Response:
     return _page("legal/imprint.html")
 
 
+@cache_policy("page")
 def privacy() -> Response:
     operator = current_operator()
     body = render_template(
@@ -41,13 +43,15 @@ def privacy() -> Response:
         basis=legal_basis(operator),
         notes=webmaster_notes(operator),
     )
-    return cached(Response(body, mimetype="text/html"), "page")
+    return Response(body, mimetype="text/html")
 
 
+@cache_policy("page")
 def accessibility() -> Response:
     return _page("legal/accessibility.html")
 
 
+@cache_policy("page")
 def easy_read() -> Response:
     """The site explained in Leichte Sprache (its text is German whatever the page's language)."""
     return _page("legal/easy_read.html")

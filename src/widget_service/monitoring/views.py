@@ -8,6 +8,7 @@ from flask import current_app
 from werkzeug.wrappers import Response
 
 from .. import db
+from ..http import cache_policy
 from ..timeutil import utcnow
 from .access import may_read_metrics
 from .content import mail_queue, moderation_queue, sources
@@ -30,14 +31,12 @@ def _state() -> Iterator[Gauge]:
     yield from gauges
 
 
+@cache_policy("none")
 def metrics() -> Response:
     if not may_read_metrics(current_app.config["METRICS_ALLOW"]):
-        response = Response(
+        return Response(
             "Metrics are served only to the addresses in WIDGETS_METRICS_ALLOW.\n",
             status=403,
             mimetype="text/plain",
         )
-    else:
-        response = Response(exposition(_state), content_type=CONTENT_TYPE)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return Response(exposition(_state), content_type=CONTENT_TYPE)

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from .. import content, db
 from ..content import Filters, Resolved
 from ..errors import NotFound
-from ..http import cached, open_cors
+from ..http import cache_policy, open_cors
 from ..images import EXTENSIONS
 from ..models import Alliance
 from ..text import ALL
@@ -20,10 +20,10 @@ PAGE_SIZE = 12
 
 
 def _page(template: str, **context: object) -> Response:
-    response = Response(render_template(template, **context), mimetype="text/html")
-    return cached(response, "page")
+    return Response(render_template(template, **context), mimetype="text/html")
 
 
+@cache_policy("page")
 def index() -> Response:
     session = db.session()
     alliances = content.all_alliances(session)
@@ -31,15 +31,14 @@ def index() -> Response:
     return _page("index.html", alliances=alliances, calls=calls)
 
 
+@cache_policy("none")
 def healthz() -> tuple[Response, int]:
     if db.is_available(db.engine()):
-        response, status = jsonify(status="ok"), 200
-    else:
-        response, status = jsonify(status="unavailable"), 503
-    response.headers["Cache-Control"] = "no-store"
-    return response, status
+        return jsonify(status="ok"), 200
+    return jsonify(status="unavailable"), 503
 
 
+@cache_policy("immutable")
 def picture(digest: str, extension: str) -> Response:
     """The service's copy of a project picture (see federation/pictures.py)."""
     found = content.stored_picture(db.session(), digest)
@@ -48,9 +47,11 @@ def picture(digest: str, extension: str) -> Response:
     response = Response(found.data, mimetype=found.media_type)
     # pictures show in widgets on other sites, and in their Shadow DOM
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    return open_cors(cached(response, "immutable", etag=digest))
+    response.set_etag(digest)
+    return open_cors(response)
 
 
+@cache_policy("page")
 def alliance_page(alliance: str) -> Response:
     if alliance == ALL:
         return redirect(url_for(".index"))
@@ -98,6 +99,7 @@ def _listing(session: Session, alliance: str, page_size: int = PAGE_SIZE) -> Lis
     )
 
 
+@cache_policy("page")
 def projects(alliance: str) -> Response:
     session = db.session()
     listing = _listing(session, alliance)
@@ -106,6 +108,7 @@ def projects(alliance: str) -> Response:
     return _page("projects.html", listing=listing, items=items, total=total)
 
 
+@cache_policy("page")
 def events(alliance: str) -> Response:
     session = db.session()
     listing = _listing(session, alliance)
@@ -115,6 +118,7 @@ def events(alliance: str) -> Response:
     return _page("events.html", listing=listing, items=items, past=past)
 
 
+@cache_policy("page")
 def partners(alliance: str) -> Response:
     session = db.session()
     listing = _listing(session, alliance, page_size=500)
@@ -122,18 +126,23 @@ def partners(alliance: str) -> Response:
     return _page("partners.html", listing=listing, items=items)
 
 
+@cache_policy("page")
 def project(alliance: str, slug: str) -> Response:
     found = content.published_project(db.session(), alliance, slug)
     response = Response(render_template("project.html", project=found), mimetype="text/html")
-    return cached(response, "page", last_modified=found.updated_at)
+    response.last_modified = found.updated_at
+    return response
 
 
+@cache_policy("page")
 def event(alliance: str, slug: str) -> Response:
     found = content.visible_event(db.session(), alliance, slug)
     response = Response(render_template("event.html", event=found), mimetype="text/html")
-    return cached(response, "page", last_modified=found.updated_at)
+    response.last_modified = found.updated_at
+    return response
 
 
+@cache_policy("page")
 def partner(alliance: str, slug: str) -> Response:
     session = db.session()
     membership = content.membership(session, alliance, slug)
