@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from flask import current_app, request
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from .. import content, db
 from ..errors import InvalidParameter, NotFound
 from ..http import external_url
-from ..text import whole_number
+from ..text import ALL, whole_number
 from ..widget_schema import Settings
 from .catalogue import settings_from
 from .readers import filters_of
@@ -23,20 +26,59 @@ MIN_WIDTH = 160
 MIN_HEIGHT = 90
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
-# the widget that embeds each kind of public page (an alliance page shows its projects)
-PAGE_WIDGETS = {
-    "public.alliance_page": "projects",
-    "public.project": "projects",
-    "public.event": "events",
-    "public.partner": "badge",
+
+@dataclass(frozen=True)
+class PageWidget:
+    """The widget that stands for one kind of public page, and how the page's address fills it.
+
+    ``slug`` names the widget parameter the page's ``<slug>`` fills; ``title`` reads the
+    page's title (an unknown slug: 404); a listing has none and is titled with the widget's
+    label, taking ``filters`` from the page's query. ``for_all`` says whether the page stands
+    for something under ``/p/all`` too.
+    """
+
+    widget: str
+    slug: str | None = None
+    title: Callable[[Session, str, str], str] | None = None
+    filters: tuple[str, ...] = ()
+    for_all: bool = True
+
+
+# every public page oEmbed answers for (an alliance page shows its projects)
+PAGE_WIDGETS: dict[str, PageWidget] = {
+    "public.alliance_page": PageWidget(
+        "projects",
+        title=lambda session, alliance, _: content.alliance_by_slug(session, alliance).name,
+        # /p/all is no page of its own (it redirects to the landing page): nothing to embed
+        for_all=False,
+    ),
+    "public.project": PageWidget(
+        "projects",
+        slug="item",
+        title=lambda session, alliance, slug: (
+            content.published_project(session, alliance, slug).title
+        ),
+    ),
+    "public.event": PageWidget(
+        "events",
+        slug="item",
+        title=lambda session, alliance, slug: content.visible_event(session, alliance, slug).title,
+    ),
+    "public.partner": PageWidget(
+        "badge",
+        slug="partner",
+        title=lambda session, alliance, slug: (
+            content.membership(session, alliance, slug).partner.name
+        ),
+    ),
+    "public.projects": PageWidget("projects", filters=("partner", "region", "field")),
+    "public.events": PageWidget("events", filters=("partner", "region", "field")),
+    "public.partners": PageWidget("partners", filters=("region", "kind")),
 }
-# listing pages and the widget that shows the same list, with the page filters it takes
-LISTINGS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "public.projects": ("projects", ("partner", "region", "field")),
-    "public.events": ("events", ("partner", "region", "field")),
-    "public.partners": ("partners", ("region", "kind")),
-}
-LISTING_FILTERS = ("partner", "region", "field", "kind")
+# the filters of every listing, which the discovery link passes on
+LISTING_FILTERS = tuple(
+    dict.fromkeys(name for page in PAGE_WIDGETS.values() for name in page.filters)
+)
 
 
 def bounded(name: str, default: int, least: int) -> int:
@@ -77,12 +119,11 @@ def _same_site(parts: SplitResult, ours: SplitResult) -> bool:
     return same_host and _port(parts) == _port(ours)
 
 
-def _listing_target(endpoint: str, args: dict[str, str], query: str) -> tuple[Settings, str]:
+def _listing_target(page: PageWidget, args: dict[str, str], query: str) -> tuple[Settings, str]:
     """The list widget for a listing page (``/p/<alliance>/projects?region=…``), and its title."""
-    name, names = LISTINGS[endpoint]
     given = parse_qs(query)
-    filters = {key: given[key][0] for key in names if given.get(key)}
-    settings = settings_from({**args, **filters}, name)
+    filters = {key: given[key][0] for key in page.filters if given.get(key)}
+    settings = settings_from({**args, **filters}, page.widget)
     resolved = content.resolve(db.session(), filters_of(settings))  # unknown slugs: 404
     label = settings.widget.label[settings.lang]
     if resolved.alliance is None:
@@ -103,27 +144,19 @@ def oembed_target(url: str) -> tuple[Settings, str]:
         endpoint, values = current_app.url_map.bind(ours.netloc).match(path, method="GET")
     except HTTPException:
         raise NotFound("page", url) from None
-    lang = "en" if parse_qs(parts.query).get("lang") == ["en"] else "de"
-    session = db.session()
     alliance = str(values.get("alliance", ""))
-    slug = str(values.get("slug", ""))
+    page = PAGE_WIDGETS.get(endpoint)
+    if page is None or (alliance == ALL and not page.for_all):
+        raise NotFound("page", url)
+    lang = "en" if parse_qs(parts.query).get("lang") == ["en"] else "de"
     args = {"alliance": alliance, "lang": lang}
-    if endpoint == "public.alliance_page" and alliance != "all":
-        title = content.alliance_by_slug(session, alliance).name
-        return settings_from(args, PAGE_WIDGETS[endpoint]), title
-    if endpoint == "public.project":
-        title = content.published_project(session, alliance, slug).title
-        return settings_from({**args, "item": slug}, PAGE_WIDGETS[endpoint]), title
-    if endpoint == "public.event":
-        title = content.visible_event(session, alliance, slug).title
-        return settings_from({**args, "item": slug}, PAGE_WIDGETS[endpoint]), title
-    if endpoint == "public.partner":
-        found = content.membership(session, alliance, slug)
-        return settings_from({**args, "partner": slug}, PAGE_WIDGETS[endpoint]), found.partner.name
-    if endpoint in LISTINGS:
-        return _listing_target(endpoint, args, parts.query)
-    # /p/all is no page of its own (it redirects to the landing page): nothing to embed
-    raise NotFound("page", url)
+    if page.title is None:
+        return _listing_target(page, args, parts.query)
+    slug = str(values.get("slug", ""))
+    title = page.title(db.session(), alliance, slug)
+    if page.slug is not None:
+        args[page.slug] = slug
+    return settings_from(args, page.widget), title
 
 
 def oembed_discovery() -> Markup:
