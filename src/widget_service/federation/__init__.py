@@ -1,1 +1,2 @@
-"""Federation: remote feeds fetched under guard (``fetch``), read (``parse``), stored (``sync``)."""
+"""Federation: remote feeds fetched under guard (``fetch``, with ``addresses``: what may be
+reached, and ``failures``: why a download failed), read (``parse``), stored (``sync``)."""

@@ -23,15 +23,11 @@ costs a 304 and the caller is told so (``Fetched.not_modified``).
 from __future__ import annotations
 
 import contextlib
-import http.client
 import ipaddress
-import re
 import socket
-import ssl
 import threading
 import time
-import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextvars import ContextVar
@@ -49,20 +45,18 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
     ConnectTimeoutError,
-    DecodeError,
     HTTPError,
-    IncompleteRead,
-    InvalidChunkLength,
-    LocationParseError,
     NewConnectionError,
-    ProtocolError,
-    ReadTimeoutError,
 )
 from urllib3.util.connection import create_connection
 
 from ..timeutil import Deadline
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# the errors of a fetch are those of its address guard (and import from here)
+from .addresses import FetchError as FetchError
+from .addresses import IPAddress, forbidden_reason, host_key, ip_literal
+from .addresses import Refused as Refused
+from .failures import describe
 
 ALLOWED_SCHEMES = ("http", "https")
 ALLOWED_PORTS = (80, 443)
@@ -73,14 +67,6 @@ ACCEPT = (
 CHUNK = 64 * 1024
 CACHE_FILE = "fetch-cache.sqlite3"
 REDIS_NAMESPACE = "widget-service:fetch"
-
-
-class FetchError(Exception):
-    """A source could not be fetched; the message says why, for the office."""
-
-
-class Refused(FetchError):
-    """The address is one this service must not reach."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +82,7 @@ class FetchSettings:
     user_agent: str = "widget-service (federation)"
 
     def is_allowed_host(self, host: str) -> bool:
-        return _host_key(host) in self.allow_hosts
+        return host_key(host) in self.allow_hosts
 
 
 @dataclass(frozen=True)
@@ -141,112 +127,6 @@ def _resolve_in_time(host: str, port: int, settings: FetchSettings) -> list[str]
     except FutureTimeout:
         lookup.cancel()
         raise FetchError(f"the name {host} was not resolved within {seconds:.1f} s") from None
-
-
-def _host_key(host: str) -> str:
-    return host.strip().strip("[]").rstrip(".").lower()
-
-
-_INET_PART = re.compile(r"^(0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*)$")
-_NUMERIC_PART = re.compile(r"^(0[xX][0-9a-fA-F]*|[0-9]+)$")
-
-
-class _InvalidLiteral(ValueError):
-    pass
-
-
-def _inet_number(part: str) -> int:
-    if not _INET_PART.match(part):
-        raise _InvalidLiteral(part)
-    if part[:2].lower() == "0x":
-        return int(part[2:] or "0", 16)
-    if len(part) > 1 and part.startswith("0"):
-        return int(part, 8)
-    return int(part)
-
-
-def _ipv4_literal(host: str) -> ipaddress.IPv4Address | None:
-    """Read ``host`` as inet_aton(3) does (1 to 4 parts, decimal, octal or hex), or None."""
-    parts = host.split(".")
-    if len(parts) > 1 and parts[-1] == "":
-        parts = parts[:-1]
-    if not parts or not all(_NUMERIC_PART.match(part) for part in parts):
-        return None
-    if len(parts) > 4:
-        raise _InvalidLiteral(host)
-    numbers = [_inet_number(part) for part in parts]
-    *head, last = numbers
-    if any(number > 255 for number in head) or last >= 256 ** (5 - len(numbers)):
-        raise _InvalidLiteral(host)
-    value = last
-    for index, number in enumerate(head):
-        value += number << (8 * (3 - index))
-    return ipaddress.IPv4Address(value)
-
-
-def ip_literal(host: str) -> IPAddress | None:
-    """The address ``host`` spells literally (any IPv4 or IPv6 form), or None for a name.
-
-    Raises :class:`Refused` for something that is neither a name nor a valid address.
-    """
-    key = _host_key(host)
-    try:
-        if ":" in key:
-            return ipaddress.IPv6Address(key)
-        return _ipv4_literal(key)
-    except (ValueError, OverflowError):
-        raise Refused(f"{host} is not a valid address") from None
-
-
-def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 address stands for, if it is one of the forms that embed one."""
-    if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    value = int(address)
-    if 1 < value < 2**32:  # IPv4-compatible ::a.b.c.d (:: and ::1 are IPv6's own)
-        return ipaddress.IPv4Address(value)
-    if value >> 32 == 0xFFFF0000:  # IPv4-translated ::ffff:0:a.b.c.d
-        return ipaddress.IPv4Address(value & 0xFFFFFFFF)
-    if address in _NAT64:
-        return ipaddress.IPv4Address(value & 0xFFFFFFFF)
-    if address.sixtofour is not None:
-        return address.sixtofour
-    if address.teredo is not None:
-        return address.teredo[1]
-    return None
-
-
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
-
-
-def forbidden_reason(address: IPAddress) -> str | None:
-    """Why this service must not connect to ``address``, or None for a public address."""
-    if isinstance(address, ipaddress.IPv6Address):
-        embedded = _embedded_ipv4(address)
-        if embedded is not None:
-            reason = forbidden_reason(embedded)
-            if reason is not None:
-                return f"{reason} ({embedded}) in IPv6 form"
-            if int(address) >> 32 in (0, 0xFFFF, 0xFFFF0000):
-                return None  # mapped, compatible or translated: it is that IPv4 address
-        if address in _LOCAL_NAT64:
-            return "a local NAT64 address"
-        if address.is_site_local:
-            return "a site-local address"
-    checks = (
-        (address.is_unspecified, "an unspecified address"),
-        (address.is_loopback, "a loopback address"),
-        (address.is_link_local, "a link-local address"),
-        (address.is_multicast, "a multicast address"),
-        (address.is_private, "a private address"),
-        (address.is_reserved, "a reserved address"),
-        (not address.is_global, "not a public address"),
-    )
-    for applies, reason in checks:
-        if applies:
-            return reason
-    return None
 
 
 def check_url(url: str, settings: FetchSettings) -> None:
@@ -456,7 +336,7 @@ def _read_body(response: requests.Response, attempt: _Attempt) -> None:
         response.close()
         if attempt.past_deadline():
             raise attempt.too_slow() from None
-        raise FetchError(_describe(error, attempt.settings)) from None
+        raise FetchError(describe(error, attempt.settings)) from None
     if attempt.past_deadline():
         raise attempt.too_slow()
     response._content = b"".join(chunks)
@@ -517,7 +397,7 @@ class Fetcher:
         except (requests.RequestException, HTTPError, OSError, ValueError) as error:
             if attempt.past_deadline():
                 raise attempt.too_slow() from None
-            raise FetchError(_describe(error, self.settings)) from None
+            raise FetchError(describe(error, self.settings)) from None
         finally:
             watchdog.cancel()
             _ATTEMPT.reset(token)
@@ -600,99 +480,6 @@ def _result(url: str, response: requests.Response, deadline: Deadline) -> Fetche
     )
 
 
-def _describe(error: BaseException, settings: FetchSettings) -> str:
-    """What went wrong, in words for the office.
-
-    The libraries' own messages name their objects (``_GuardedHTTPPool(host=…)``,
-    ``IncompleteRead(5 bytes read…)``); the cause is looked for in the whole chain of
-    exceptions and said plainly.
-    """
-    causes = _causes(error)
-    for kind, say in _IN_WORDS:
-        for cause in causes:
-            if isinstance(cause, kind):
-                return say(cause, settings)
-    for cause in reversed(causes):
-        reason = getattr(cause, "strerror", None)
-        if isinstance(cause, OSError) and isinstance(reason, str) and reason:
-            return f"could not connect: {reason[0].lower()}{reason[1:]}"
-    return f"the download failed ({type(error).__name__})"
-
-
-def _causes(error: BaseException) -> list[BaseException]:
-    """The exception and every one it wraps: causes, contexts, reasons and arguments."""
-    found: list[BaseException] = []
-    waiting = [error]
-    while waiting and len(found) < 50:
-        current = waiting.pop(0)
-        if any(current is seen for seen in found):
-            continue
-        found.append(current)
-        inner = [current.__cause__, current.__context__, getattr(current, "reason", None)]
-        inner += list(current.args)
-        waiting += [item for item in inner if isinstance(item, BaseException)]
-    return found
-
-
-def _tls_failure(error: BaseException, settings: FetchSettings) -> str:
-    if isinstance(error, ssl.SSLCertVerificationError):
-        detail = str(error.verify_message or "it could not be verified").rstrip(".")
-        return f"the server's certificate was not accepted: {detail}"
-    reason = getattr(error, "reason", None)
-    detail = f" ({reason.lower().replace('_', ' ')})" if isinstance(reason, str) else ""
-    return f"the secure connection (TLS) to the server failed{detail}"
-
-
-def _incomplete(error: BaseException, settings: FetchSettings) -> str:
-    partial = getattr(error, "partial", None)
-    count = len(partial) if isinstance(partial, bytes) else partial
-    got = f" after {count} bytes" if isinstance(count, int) else ""
-    return f"the server broke off the response{got}"
-
-
-def _decoding(error: BaseException, settings: FetchSettings) -> str:
-    return "the response says it is compressed, but it cannot be decompressed"
-
-
-_Say = Callable[[BaseException, FetchSettings], str]
-# the most telling first: a timeout wrapped in a connection error is a timeout
-_IN_WORDS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], _Say], ...] = (
-    (
-        (ReadTimeoutError, requests.ReadTimeout),
-        lambda _, s: f"the server did not send anything for {s.read_timeout:g} s",
-    ),
-    (
-        # not urllib3's ConnectTimeoutError: every failure to connect is one of those
-        requests.ConnectTimeout,
-        lambda _, s: f"could not connect: no answer within {s.connect_timeout:g} s",
-    ),
-    (ssl.SSLError, _tls_failure),
-    (ConnectionRefusedError, lambda *_: "could not connect: the connection was refused"),
-    (
-        http.client.RemoteDisconnected,
-        lambda *_: "the server closed the connection without answering",
-    ),
-    (
-        (ConnectionResetError, BrokenPipeError, ConnectionAbortedError),
-        lambda *_: "the server broke off the connection",
-    ),
-    (InvalidChunkLength, lambda *_: "the server's response is broken (a malformed chunk)"),
-    ((IncompleteRead, http.client.IncompleteRead), _incomplete),
-    ((DecodeError, requests.exceptions.ContentDecodingError, zlib.error), _decoding),
-    (http.client.BadStatusLine, lambda *_: "the server did not answer in HTTP"),
-    (http.client.LineTooLong, lambda *_: "the server sent a header line that is too long"),
-    (
-        (http.client.HTTPException, ProtocolError),
-        lambda *_: "the server's answer is not valid HTTP",
-    ),
-    (
-        (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, LocationParseError),
-        lambda *_: "not a valid address",
-    ),
-    (TimeoutError, lambda _, s: f"the server did not send anything for {s.read_timeout:g} s"),
-)
-
-
 def _words(text: str, limit: int) -> str:
     """Text a server sent, on one line and cut to ``limit``."""
     line = " ".join(str(text).split())
@@ -721,7 +508,7 @@ def settings_from_config(config: Mapping[str, Any]) -> FetchSettings:
         deadline=float(config["FETCH_DEADLINE"]),
         max_bytes=int(config["FETCH_MAX_BYTES"]),
         max_redirects=int(config["FETCH_MAX_REDIRECTS"]),
-        allow_hosts=frozenset(_host_key(host) for host in hosts if host.strip()),
+        allow_hosts=frozenset(host_key(host) for host in hosts if host.strip()),
         user_agent=user_agent(config.get("PUBLIC_URL")),
     )
 
