@@ -298,7 +298,7 @@ def test_past_occurrences_of_a_repeating_event_stay_and_a_removed_one_is_archive
 
     # weeks later the calendar's window has moved past those three, and one coming
     # evening was taken out of the series
-    monkeypatch.setattr(calendars, "OCCURRENCES_BEFORE", dt.timedelta(0))
+    monkeypatch.setattr(calendars.read, "OCCURRENCES_BEFORE", dt.timedelta(0))
     feeds.serve("/cafe.ics", calendar(coming[1].starts.astimezone(berlin)), "text/calendar")
     output = poll(runner, "--all")
 

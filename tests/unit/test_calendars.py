@@ -283,7 +283,7 @@ def test_the_series_beyond_the_time_budget_give_their_first_date(
     # a yearly rule that never matches makes dateutil search to the year 9999
     impossible = "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"
     body = _ics(*(_vevent(f"s{n}", "20270305T180000", impossible) for n in range(3)))
-    monkeypatch.setattr(calendars, "EXPANSION_SECONDS", 0.0)
+    monkeypatch.setattr(calendars.read, "EXPANSION_SECONDS", 0.0)
     calendar = calendars.read_calendar_events(body, now=NOW)
     assert [event.uid for event in calendar.events] == ["s0", "s1", "s2"]
 
@@ -363,7 +363,7 @@ def test_moving_the_start_towards_the_window_changes_no_date(
         _series("t", start, rule, "EXDATE;TZID=Europe/Berlin:20270305T180000"),
     )
     moved = calendars.read_calendar_events(body, now=NOW)
-    monkeypatch.setattr(calendars, "_near", lambda master, *_: master)
+    monkeypatch.setattr(calendars.read, "_near", lambda master, *_: master)
     walked = calendars.read_calendar_events(body, now=NOW)
     assert moved == walked
     assert moved.complete_from is not None
@@ -374,7 +374,7 @@ def test_a_series_too_long_to_walk_gives_its_first_date_within_the_budget(
 ) -> None:
     # COUNT counts from DTSTART, so this series must be walked from the year 1
     body = _ics(_series("counted", ":00010101T090000Z", "FREQ=DAILY;COUNT=2000000"))
-    monkeypatch.setattr(calendars, "EXPANSION_SECONDS", 0.2)
+    monkeypatch.setattr(calendars.read, "EXPANSION_SECONDS", 0.2)
     (event,) = calendars.read_calendar_events(body, now=NOW).events
     assert (event.uid, event.starts) == ("counted", dt.datetime(1, 1, 1, 9, 0, tzinfo=dt.UTC))
 
@@ -395,6 +395,6 @@ def test_a_calendar_with_more_events_than_the_limit_is_refused_before_it_is_pars
         raise AssertionError("parsed although there are too many events")
 
     body = _ics(*(_vevent(f"e{n}", "20270305T180000") for n in range(21)))
-    monkeypatch.setattr(calendars.Calendar, "from_ical", refused)
+    monkeypatch.setattr(calendars.read.Calendar, "from_ical", refused)
     with pytest.raises(calendars.CalendarError, match="more than 20 events"):
         calendars.read_calendar_events(body, now=NOW, limit=20)
