@@ -23,6 +23,7 @@ from ..http import cache_policy, open_cors
 from ..i18n import current_language, gettext, requested_language
 from ..web.errors import errors_as
 from . import data as feed_data
+from . import page as feeds_page
 from . import render
 
 MEDIA_TYPES = {**render.MEDIA_TYPES, "ics": calendars.MEDIA_TYPE}
@@ -55,7 +56,7 @@ def event_ics(alliance: str, slug: str) -> Response:
 @errors_as("page")
 @cache_policy("page")
 def index() -> Response:
-    page = feed_data.feeds_page(db.session(), request.args)
+    page = feeds_page.feeds_page(db.session(), request.args)
     return Response(render_template("feeds.html", page=page), mimetype="text/html")
 
 
@@ -113,9 +114,9 @@ def _discovered(endpoint: str, view_args: dict[str, str]) -> list[tuple[str, str
     found = []
     for kind in kinds:
         name = gettext("Projects") if kind == "projects" else gettext("Events")
-        for fmt in feed_data.FORMATS_OF[kind]:
+        for fmt in feeds_page.FORMATS_OF[kind]:
             href = url_for(f"feeds.{kind}", alliance=alliance, fmt=fmt, **query)
-            found.append((LINK_TYPES[fmt], f"{name} ({feed_data.FORMAT_NAMES[fmt]})", href))
+            found.append((LINK_TYPES[fmt], f"{name} ({feeds_page.FORMAT_NAMES[fmt]})", href))
     if endpoint == "public.event":
         href = url_for("feeds.event_ics", alliance=alliance, slug=view_args["slug"])
         found.append((LINK_TYPES["ics"], gettext("This event (iCalendar)"), href))
