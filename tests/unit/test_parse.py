@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.federation_support import fixture_bytes
-from widget_service.federation import parse
+from widget_service.federation import parse, remote
 from widget_service.federation.parse import ParseError, parse_feed
 from widget_service.models import SourceKind
 from widget_service.timeutil import Deadline
@@ -257,5 +257,5 @@ def test_only_so_much_of_one_field_is_cleaned() -> None:
     long_html = "<p>" + "Wort " * 100_000 + "</p>"  # 500,000 characters
     item = read(json_feed({"id": "a", "title": "T " * 50_000, "content_html": long_html})).items[0]
     assert item.body.startswith("<p>Wort Wort") and item.body.endswith("</p>")
-    assert len(item.body) <= parse.RAW_HTML + len("</p>")
-    assert len(item.title) <= parse.TITLE
+    assert len(item.body) <= remote.RAW_HTML + len("</p>")
+    assert len(item.title) <= remote.TITLE

@@ -1,2 +1,3 @@
 """Federation: remote feeds fetched under guard (``fetch``, with ``addresses``: what may be
-reached, and ``failures``: why a download failed), read (``parse``), stored (``sync``)."""
+reached, and ``failures``: why a download failed), read (``parse``, with ``jsonfeed``, into
+the records of ``remote``), stored (``sync``)."""

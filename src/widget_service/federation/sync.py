@@ -53,7 +53,8 @@ from ..record_schema import fit_values
 from ..text import RESERVED_SLUGS, fitting, slugify
 from ..timeutil import local, utcnow
 from .fetch import Fetched, Fetcher, FetchError
-from .parse import ParsedFeed, ParseError, RemoteItem, parse_feed
+from .parse import parse_feed
+from .remote import ParsedFeed, ParseError, RemoteItem
 
 log = logging.getLogger(__name__)
 
