@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import OutgoingMail
@@ -286,15 +286,6 @@ def recent(session: Session, limit: int = 50) -> list[OutgoingMail]:
     """The newest messages, sent or not."""
     query = select(OutgoingMail).order_by(OutgoingMail.id.desc()).limit(limit)
     return list(session.scalars(query))
-
-
-def failing(session: Session) -> list[OutgoingMail]:
-    """Messages that failed at least once and are not sent yet."""
-    query = select(OutgoingMail).where(
-        OutgoingMail.sent_at.is_(None),
-        or_(OutgoingMail.attempts > 0, OutgoingMail.last_error.is_not(None)),
-    )
-    return list(session.scalars(query.order_by(OutgoingMail.id)))
 
 
 class Sender:

@@ -11,7 +11,6 @@ Nothing here knows Flask or the database.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -279,7 +278,3 @@ def poster(
 def _ink(color: str) -> str:
     """The brand colour, or black when it is too light to read on white paper."""
     return color if contrast(color, "#ffffff") >= 4.5 else "#1b1b1b"
-
-
-def page_sizes() -> Sequence[str]:
-    return tuple(PAPER)
