@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from ..web.errors import declare_shape
 from . import views
 
 bp = Blueprint("campaign", __name__)
+declare_shape(bp, "page")
 
 bp.add_url_rule("/p/<alliance>/calls/<call>", "call_page", views.call_page)
 bp.add_url_rule("/c/<int:call_id>", "short", views.short)

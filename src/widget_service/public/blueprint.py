@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from ..web.errors import declare_shape
 from . import views
 
 bp = Blueprint("public", __name__)
+declare_shape(bp, "page")
 
 bp.add_url_rule("/", view_func=views.index)
 bp.add_url_rule("/healthz", view_func=views.healthz)
