@@ -65,12 +65,12 @@ def theme_css(scope: str, theme: str, accent: str, extra: str = "") -> str:
     )
 
 
-# appended to every selector of a widget's style sheet: an id selector no element can match
-# (an id has no spaces) that never excludes anything, and lifts each rule above the class and
-# element rules of a host page (".entry-content ul li", "#content a" …) that would otherwise
-# reach into a server-side include, where no Shadow DOM keeps them out. Every rule gains the
-# same, so the widget's own rules keep their order among themselves.
-BOOST = ":not(#\\ )"
+# appended to every selector of a widget's style sheet: twice an id selector no element can
+# match (an id has no spaces), which never excludes anything and lifts each rule above the
+# class, element and one-id rules of a host page (".entry-content ul li", "#content .entry a")
+# that would otherwise reach into a server-side include, where no Shadow DOM keeps them out.
+# Every rule gains the same, so the widget's own rules keep their order among themselves.
+BOOST = ":not(#\\ ):not(#\\ )"
 
 
 def _boost_selectors(prelude: str) -> str:
