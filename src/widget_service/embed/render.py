@@ -16,6 +16,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from .. import db
+from ..badges.render import keep_together
 from ..http import cached, open_cors
 from ..shipped import STATIC
 from ..widget_schema import Settings
@@ -70,6 +71,7 @@ def render_widget(settings: Settings, heading: int, data: dict[str, Any] | None 
         calendar_url=calendar_url,
         badge_link=badge_link,
         monogram=monogram,
+        keep_together=keep_together,
         **data,
     )
     theme = settings.text("theme") or "light"
