@@ -222,6 +222,13 @@ def test_the_widgets_are_listed_in_a_sensible_order_with_their_names(client: Fla
     english = client.get("/widgets?lang=en").get_data(as_text=True)
     select = re.search(r'<select id="b-widget".*?</select>', english, flags=re.DOTALL)
     assert select and ">Membership badge</option>" in select.group(0)
+    # the fields: what to show first, then how it looks
+    banner = client.get(f"/widgets?widget=banner&alliance={PA}").get_data(as_text=True)
+    shown = re.findall(r'<div class="field" id="f-([a-z]+)" data-widgets="[^"]*">', banner)
+    assert shown == [
+        *("alliance", "call", "size", "count", "theme", "lang", "title", "accent"),
+        *("heading", "padding"),
+    ]
 
 
 @pytest.mark.usefixtures("demo")

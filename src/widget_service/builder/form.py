@@ -71,15 +71,22 @@ class Sources:
 
 
 def field_names(widgets: Mapping[str, Widget], common: Sequence[str]) -> list[str]:
-    """Every parameter the builder offers: the common ones in their order, then the others."""
-    offered = [
-        name
+    """Every parameter the builder offers: first what to show (the alliance and the selects of
+    records: partner, region, field, call, kind), then the widgets' own (style, size …), then
+    the common ones that say how (limit, layout, theme …), the common ones in their order."""
+    specs = [
+        (name, spec)
         for widget in widgets.values()
         for name, spec in widget.parameters.items()
         if spec.builder
     ]
+    offered = list(dict.fromkeys(name for name, _ in specs))
     names = [name for name in common if name in offered]
-    return names + [name for name in dict.fromkeys(offered) if name not in names]
+    names += [name for name in offered if name not in names]
+    choosing = {name for name, spec in specs if spec.type == "alliance" or spec.options}
+    first = [name for name in names if name in choosing]
+    own = [name for name in names if name not in choosing and name not in common]
+    return first + own + [name for name in names if name not in first and name not in own]
 
 
 def fields(
