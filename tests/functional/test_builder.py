@@ -240,6 +240,10 @@ def test_the_accent_colour_has_a_colour_picker_beside_its_text_field(client: Fla
     assert picker and 'value="#aa3300"' in picker.group(0)
     assert "name=" not in picker.group(0)  # the text field alone is sent
     assert "hidden" in picker.group(0)  # shown by builder.js, which keeps both in step
+    # empty, the picker shows the colour the widget takes: the alliance's
+    markup = client.get(f"/widgets?widget=projects&alliance={PA}").get_data(as_text=True)
+    picker = re.search(r'<input id="b-accent-picker" type="color"[^>]*>', markup)
+    assert picker and 'value="#00589c"' in picker.group(0)
 
 
 @pytest.mark.usefixtures("demo")

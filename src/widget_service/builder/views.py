@@ -19,6 +19,7 @@ from .. import content, db
 from ..content import Filters
 from ..embed.catalogue import catalogue, widget_folder
 from ..embed.readers import read
+from ..embed.theming import DEFAULT_ACCENT
 from ..embed.snippets import (
     frame_height,
     frame_title,
@@ -188,6 +189,8 @@ def builder() -> Response:
         values=settings.values if settings else {**defaults, **args},
         error=error,
         widget_error=errors.get("widget"),
+        # what the colour picker shows while the text field is empty: the alliance's colour
+        accent_default=found.color if found and found.color else DEFAULT_ACCENT,
         snippets=snippets,
         service_host=urlsplit(service_base()).netloc,
     )
