@@ -19,7 +19,6 @@ from .. import content, db
 from ..content import Filters
 from ..embed.catalogue import catalogue, widget_folder
 from ..embed.readers import read
-from ..embed.theming import DEFAULT_ACCENT
 from ..embed.snippets import (
     frame_height,
     frame_title,
@@ -30,6 +29,7 @@ from ..embed.snippets import (
     service_base,
     widget_url,
 )
+from ..embed.theming import DEFAULT_ACCENT
 from ..errors import InvalidParameter, NotFound
 from ..http import cached
 from ..i18n import current_language, force_locale, gettext
