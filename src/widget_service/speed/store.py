@@ -28,6 +28,8 @@ class Entry:
     expires: float  # time.time() after which it is rendered again
     etag: str | None = None
     compressible: bool = False
+    # the class of route that rendered it (what the app put in the environ), for metrics
+    route_class: str = ""
     _gzipped: bytes | None = field(default=None, repr=False)
 
     @property
@@ -43,6 +45,7 @@ class Entry:
     def dumps(self) -> bytes:
         head = {"s": self.status, "h": self.headers, "x": self.expires, "e": self.etag}
         head["c"] = self.compressible
+        head["r"] = self.route_class
         return json.dumps(head, separators=(",", ":")).encode() + b"\n" + self.body
 
     @classmethod
@@ -56,6 +59,7 @@ class Entry:
             expires=float(meta["x"]),
             etag=meta["e"],
             compressible=bool(meta["c"]),
+            route_class=str(meta.get("r") or ""),
         )
 
 
