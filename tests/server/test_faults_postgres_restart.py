@@ -12,7 +12,6 @@ than the database's own start, without restarting gunicorn.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import urllib.error
@@ -22,15 +21,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from tests.gunicorn_support import Gunicorn
-from tests.postgres_support import ThrowawayPostgres, postgres_binaries
-from widget_service import db
-from widget_service.demo import demo_document
-from widget_service.models import Channel
-from widget_service.operations import import_document
-from widget_service.timeutil import today
+from tests.postgres_support import ThrowawayPostgres, load_demo, require_binaries
 
 CLIENTS = 4
 # each route class and the shape its 503 must have (media type of the answer)
@@ -79,28 +71,9 @@ def _ask(base: str, path: str) -> Answer:
         return Answer(path, f"dropped ({type(error).__name__})", asked_at, "", None, b"")
 
 
-def _binaries() -> Path:
-    binaries = postgres_binaries()
-    if binaries is None:
-        if (os.environ.get("WIDGETS_TEST_DATABASE_URL") or "").startswith("postgres"):
-            pytest.fail("PostgreSQL tests are asked for, but initdb and pg_ctl are missing")
-        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed")
-    return binaries
-
-
-def _load_demo(url: str) -> None:
-    engine = db.make_engine(url)
-    try:
-        db.upgrade(engine)
-        with db.make_session_factory(engine)() as session:
-            import_document(session, demo_document(today()), Channel.DEMO)
-    finally:
-        engine.dispose()
-
-
 def test_postgres_restart_under_load_answers_503_then_recovers(tmp_path: Path) -> None:
-    with ThrowawayPostgres(_binaries()) as postgres:
-        _load_demo(postgres.url)
+    with ThrowawayPostgres(require_binaries()) as postgres:
+        load_demo(postgres.url)
         # the app's own answers are under test: with the response cache on, a warm route
         # keeps answering 200 from the cache while the database is away (which visitors
         # prefer; tests/functional/test_speed_response_cache.py covers the cache)
