@@ -26,6 +26,7 @@ from ..http import cached, external_url, open_cors
 from ..i18n import LANGUAGES, current_language, force_locale, gettext
 from ..models import Call
 from ..participation.signatures import confirmed_count
+from ..web import errors
 from . import newsletter, poster, share
 from .content import call_by_id
 from .logos import alliance_logo
@@ -307,6 +308,19 @@ def newsletter_block(alliance: str, call: str, fmt: str) -> Response:
         response.headers["Content-Security-Policy"] = NEWSLETTER_CSP
     response.headers["Content-Language"] = lang
     return cached(open_cors(response), "page", last_modified=call_changed_at(found))
+
+
+def outage(error: Exception) -> Response:
+    """The database is away: the newsletter's text block says so in plain text, the rest
+    as the site's error page (503 with ``Retry-After`` either way)."""
+    if (
+        request.endpoint == "campaign.newsletter_block"
+        and (request.view_args or {}).get("fmt") == "txt"
+    ):
+        errors.log_outage(error)
+        response = Response(errors.unavailable_message() + "\n", mimetype="text/plain")
+        return errors.unavailable(response)
+    return errors.handle_outage(error)
 
 
 # --- Mastodon: which instance? ------------------------------------------------------------
