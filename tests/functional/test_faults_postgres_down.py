@@ -21,6 +21,7 @@ from werkzeug.test import TestResponse
 
 from tests.functional.participation_support import signature, story
 from tests.functional.test_hostile_requests import EXAMPLES, MORE, PA
+from tests.functional.test_security_headers import _missing_headers
 from widget_service.speed.generation import Marker
 from widget_service.web.errors import RETRY_AFTER
 
@@ -70,6 +71,7 @@ def check_unavailable(response: TestResponse, path: str) -> None:
     assert retry_after.isdigit() and int(retry_after) >= RETRY_AFTER, (path, retry_after)
     assert response.headers["Cache-Control"] == "no-store", path
     assert response.mimetype == shape(path), (path, response.mimetype)
+    assert _missing_headers(response, path) == []
     body = response.get_data()
     assert b"Traceback" not in body, path
     if response.mimetype != "image/png":

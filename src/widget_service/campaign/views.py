@@ -293,7 +293,10 @@ def poster_pdf(alliance: str, call: str) -> Response:
 # --- the newsletter block -----------------------------------------------------------------
 
 # the block is ours; its images and links are absolute, its styles inline by design
-NEWSLETTER_CSP = "default-src 'none'; img-src *; style-src 'unsafe-inline'; frame-ancestors 'none'"
+NEWSLETTER_CSP = (
+    "default-src 'none'; img-src *; style-src 'unsafe-inline'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
 
 
 def newsletter_block(alliance: str, call: str, fmt: str) -> Response:
