@@ -63,9 +63,11 @@ REFUSES_GZIP = re.compile(r"(^|,)\s*gzip\s*;\s*q=0(\.0*)?\s*(,|$)")
 # its Cache-Control says
 FORM_TOKEN = b'name="form_token"'
 MAX_AGE = re.compile(r"max-age=(\d+)")
-# what the app writes into the environ of a request it renders: the class of the route that
-# answered (monitoring does), kept with the entry and put back into the environ of each hit
+# what the app writes into the environ of a request it renders: the route that answered (its
+# URL rule) and the route's class (monitoring does), kept with the entry and put back into
+# the environ of each hit
 ROUTE_CLASS = "widget_service.route_class"
+ROUTE = "widget_service.route"
 # put into the environ of a hit before the listeners hear of it: the status sent from the
 # cache (200, or 304 for a conditional request) and time.perf_counter() at its arrival
 CACHE_STATUS = "widget_service.cache_status"
@@ -141,7 +143,7 @@ class ResponseCache:
         self.misses = 0
         # told of each answer given from the cache, which the app's own hooks never see
         # (e.g. counting an embed's reach, metrics): called with the request's WSGI environ,
-        # which then holds ROUTE_CLASS, CACHE_STATUS and STARTED
+        # which then holds ROUTE, ROUTE_CLASS, CACHE_STATUS and STARTED
         self.hit_listeners: list[Callable[[Environ], None]] = []
         # told of each lookup that found nothing, once the app has rendered the answer: the
         # environ then holds the ROUTE_CLASS the app gave it
@@ -176,6 +178,7 @@ class ResponseCache:
             self.hits += 1
             answer = self._answer(entry, environ, start_response)
             environ[ROUTE_CLASS] = entry.route_class
+            environ[ROUTE] = entry.route
             environ[STARTED] = started
             for listener in self.hit_listeners:
                 listener(environ)
@@ -196,6 +199,7 @@ class ResponseCache:
         if entry is None:
             return self._emit(status, headers, body, result, environ, start_response)
         entry.route_class = route_class
+        entry.route = str(inner.get(ROUTE) or "")
         self.memory.put(key, entry)
         self._shared_put(key, entry)
         return self._answer(entry, environ, start_response, result)
