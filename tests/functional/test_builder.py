@@ -203,6 +203,13 @@ def test_oembed_takes_a_call_page_and_the_widget_options(client: FlaskClient) ->
     assert bad.status_code == 400 and "theme" in bad.get_json()["error"]["message"]
     unknown = client.get(f"/oembed?url={page}&format=json&widget=clock")
     assert unknown.status_code == 404
+    # the call's page announces it
+    markup = client.get(f"/p/{PA}/calls/zusammen-mehr").get_data(as_text=True)
+    discovery = r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"'
+    found = re.search(discovery, markup)
+    assert found
+    announced = client.get(path_of(htmllib.unescape(found.group(1)))).get_json()
+    assert "/embed/banner?" in announced["html"] and "call=zusammen-mehr" in announced["html"]
 
 
 @pytest.mark.usefixtures("demo")
