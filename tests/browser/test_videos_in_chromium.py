@@ -19,7 +19,13 @@ from widget_service.models import StoredImage
 from widget_service.operations import import_document
 
 from .conftest import LiveServer
-from .test_widgets_in_chromium import Host, builder_snippets, service_frame, wait_ready
+from .test_widgets_in_chromium import (
+    Host,
+    axe_violations,
+    builder_snippets,
+    service_frame,
+    wait_ready,
+)
 from .test_widgets_in_chromium import host as host
 
 pytestmark = pytest.mark.browser
@@ -123,6 +129,8 @@ def test_nothing_goes_to_the_video_host_before_the_click(
     described = start.get_attribute("aria-describedby")
     assert described and note.get_attribute("id") == described
     assert requests.to_video_hosts() == [], requests.urls
+    if form != "iframe":  # axe reads the page's document (with the loader's Shadow DOM)
+        assert axe_violations(page) == []
 
     start.click()
     player = scope.locator(".aw-video-frame iframe")
