@@ -96,7 +96,8 @@ def wanted_pictures(
     both = union(pictures, logos).subquery()
     query = select(both.c.url).order_by(both.c.url).limit(limit)
     found = [url for url in session.scalars(query) if url]
-    return found + wanted_previews(session, everything=everything, now=moment, limit=limit)
+    rest = limit - len(found)
+    return found + wanted_previews(session, everything=everything, now=moment, limit=rest)
 
 
 def wanted_previews(
@@ -128,6 +129,8 @@ def wanted_previews(
         )
         query = query.where(Project.video.not_in(settled.scalar_subquery()))
     found: list[str] = []
+    if limit <= 0:
+        return found
     for url, status in session.execute(query):
         video = recognise(url)
         if url is None or video is None or url in found:
