@@ -10,13 +10,14 @@ import re
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.federation_support import FEED_HOST, FeedServer
-from tests.office_support import login, make_user
+from tests.office_support import login, make_user, post
 from widget_service import videos
 from widget_service.models import Project, StoredImage
 from widget_service.operations import import_document
@@ -263,3 +264,28 @@ def test_a_link_to_an_unknown_host_stays_a_plain_link(demo: Session, client: Fla
         "data-aw-video" not in html and "frame-src" not in page.headers["Content-Security-Policy"]
     )
     assert "www.dailymotion.com" in html
+
+
+def test_approving_a_story_in_the_office_copies_its_preview_after_the_answer(
+    demo: Session, feeds: FeedServer, client: FlaskClient, app: Flask
+) -> None:
+    app.config["PREVIEWS_AFTER_RESPONSE"] = True  # as a web process does
+    url = peertube(feeds)
+    story(demo, url, status="pending")
+    pending = demo.scalar(select(Project).where(Project.slug == SLUG))
+    assert pending is not None
+    make_user(demo, "buero@example.org")
+    login(client, "buero@example.org")
+    item = f"/admin/queue/project-{pending.id}"
+    answer = post(client, f"{item}/approve", {}, form_page=item)
+    assert answer.status_code == 303
+    assert feeds.hits == []  # nothing fetched inside the request
+    answer.close()  # the server has sent the answer
+    assert [hit.path for hit in feeds.hits] == [
+        f"/api/v1/videos/{SHORT}",
+        "/lazy-static/previews/amal.jpg",
+    ]
+    stored = copy_of(demo, url)
+    assert stored is not None and stored.digest is not None
+    html = client.get(f"/p/{PA}/projects/{SLUG}").get_data(as_text=True)
+    assert f'src="/images/{stored.digest}.jpg"' in html

@@ -141,6 +141,18 @@ def wanted_previews(
     return found[:limit]
 
 
+# ``session.info`` key: video links whose preview the answer copies once it has gone out
+PREVIEWS_AFTER_RESPONSE = "widget_service.video_previews"
+
+
+def copy_preview_soon(session: Session, url: str | None) -> None:
+    """Note a just-published story's video link: the web process copies its preview once
+    the answer has gone out (``create_app``), so the widget shows it without waiting for
+    the next poll. Nothing is fetched inside the request."""
+    if url and recognise(url) is not None:
+        session.info.setdefault(PREVIEWS_AFTER_RESPONSE, set()).add(url)
+
+
 def copy_pictures(
     session: Session,
     fetcher: Fetcher,
