@@ -113,6 +113,32 @@ def test_a_revoked_token_and_another_alliance_or_partner(
     assert client.post(f"/api/v1/{PA}/events", json=EVENT, headers=_auth(token)).status_code == 401
 
 
+def test_changing_to_an_external_id_another_record_holds_names_the_field(
+    client: FlaskClient, demo: Session
+) -> None:
+    token = _token(demo)
+    first = client.post(f"/api/v1/{PA}/events", json=EVENT, headers=_auth(token))
+    second = client.post(
+        f"/api/v1/{PA}/events",
+        json={**EVENT, "title": "Lesung in der Bücherei", "external_id": "cms-4712"},
+        headers=_auth(token),
+    )
+    assert first.status_code == second.status_code == 201
+    clash = client.patch(
+        second.headers["Location"], json={"external_id": "cms-4711"}, headers=_auth(token)
+    )
+    assert clash.status_code == 400, clash.get_json()
+    assert [error["field"] for error in clash.get_json()["errors"]] == ["external_id"]
+    demo.expire_all()
+    kept = demo.scalars(select(Event.external_id).where(Event.external_id.like("cms-%"))).all()
+    assert sorted(kept) == ["cms-4711", "cms-4712"]
+    # the same identifier again is no change at all
+    same = client.patch(
+        second.headers["Location"], json={"external_id": "cms-4712"}, headers=_auth(token)
+    )
+    assert same.status_code == 200
+
+
 @pytest.mark.parametrize(
     ("record", "field"),
     [
