@@ -289,3 +289,38 @@ def test_approving_a_story_in_the_office_copies_its_preview_after_the_answer(
     assert stored is not None and stored.digest is not None
     html = client.get(f"/p/{PA}/projects/{SLUG}").get_data(as_text=True)
     assert f'src="/images/{stored.digest}.jpg"' in html
+
+
+def test_a_playable_video_takes_the_pictures_place(demo: Session, client: FlaskClient) -> None:
+    from widget_service.images import prepare
+
+    picture, preview = prepare(photo((10, 10, 10))), prepare(photo((250, 250, 250)))
+    video = f"https://youtu.be/{YT}"
+    record = {
+        "alliance": PA,
+        "slug": SLUG,
+        "kind": "story",
+        "title": "Amal",
+        "status": "published",
+        "image": "https://example.org/amal.jpg",
+        "video": video,
+    }
+    import_document(demo, {"projects": [record]})
+    for url, copy in (("https://example.org/amal.jpg", picture), (video, preview)):
+        demo.add(
+            StoredImage(
+                url=url,
+                digest=copy.digest,
+                media_type=copy.media_type,
+                width=copy.width,
+                height=copy.height,
+                data=copy.data,
+            )
+        )
+    demo.commit()
+    for address in (f"/p/{PA}/projects/{SLUG}", f"/embed/projects?alliance={PA}&kind=story"):
+        html = client.get(address).get_data(as_text=True)
+        assert f"/images/{preview.digest}.jpg" in html, address
+        assert f"/images/{picture.digest}.jpg" not in html, address
+    listed = client.get(f"/embed/projects?alliance={PA}&kind=story&layout=compact")
+    assert "data-aw-video=" not in listed.get_data(as_text=True)  # compact: titles only

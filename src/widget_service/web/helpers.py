@@ -120,6 +120,11 @@ def picture_tag(
     return tag + (Markup(' loading="lazy" decoding="async">') if lazy else Markup(">"))
 
 
+def has_player(project: Project) -> bool:
+    """Whether a project's video link is one the two-click player plays (videos.py)."""
+    return recognise(project.video) is not None
+
+
 def video_player(project: Project, *, absolute: bool = False) -> Markup:
     """A story's video as a two-click player (see videos.py), or nothing without a video.
 
@@ -229,6 +234,7 @@ def init_app(app: Flask) -> None:
         partner_kind=partner_kind,
         partner_kinds=partner_kinds,
         picture_tag=picture_tag,
+        has_player=has_player,
         video_player=video_player,
         requested_language=requested_language,
         site_name=site_name,
