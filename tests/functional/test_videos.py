@@ -109,6 +109,9 @@ def test_the_preview_is_copied_once_and_the_player_loads_nothing_before_the_clic
     html = client.get(f"/p/{PA}/projects/{SLUG}").get_data(as_text=True)
     assert f'src="{picture}"' in html and "aw-video-placeholder" not in html
     assert not [src for src in sources(html) if FEED_HOST in src]
+    # a story without a picture of its own takes the preview into the feeds
+    feed = client.get(f"/feeds/{PA}/projects.rss?kind=story").get_data(as_text=True)
+    assert f'<enclosure url="http://localhost{picture}"' in feed
     # the next run has nothing to do: the copy is there
     assert "No picture needs a copy" in runner.invoke(args=["images", "fetch"]).output
 

@@ -120,6 +120,18 @@ def picture_tag(
     return tag + (Markup(' loading="lazy" decoding="async">') if lazy else Markup(">"))
 
 
+def preview_url(project: Project, absolute: bool = False) -> str | None:
+    """The address of the service's copy of a story's video preview; None while there is
+    none."""
+    stored = project.video_picture
+    if stored is None or stored.digest is None or stored.media_type not in EXTENSIONS:
+        return None
+    digest, extension = stored.digest, EXTENSIONS[stored.media_type]
+    if absolute:  # widgets on other sites, feeds
+        return external_url("public.picture", digest=digest, extension=extension)
+    return url_for("public.picture", digest=digest, extension=extension)
+
+
 def has_player(project: Project) -> bool:
     """Whether a project's video link is one the two-click player plays (videos.py)."""
     return recognise(project.video) is not None
@@ -144,17 +156,10 @@ def video_player(project: Project, *, absolute: bool = False) -> Markup:
     origins: set[str] = g.setdefault("frame_sources", set())
     origins.add(video.origin)
     stored = project.video_picture
-    picture = None
-    if stored is not None and stored.digest is not None and stored.media_type in EXTENSIONS:
-        digest, extension = stored.digest, EXTENSIONS[stored.media_type]
-        if absolute:  # widgets on other sites
-            picture = external_url("public.picture", digest=digest, extension=extension)
-        else:
-            picture = url_for("public.picture", digest=digest, extension=extension)
     html = render_template(
         "video.html",
         video=video,
-        picture=picture,
+        picture=preview_url(project, absolute),
         stored=stored,
         title=project.title,
         note_id=f"aw-video-note-{project.id or 0}",
