@@ -78,6 +78,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     cache = speed.init_app(app)  # last: it wraps the whole app, so warm answers skip all of it
     cache.hit_listeners.append(app.extensions[reach.EXTENSION + ".on_cache_hit"])
+    on_hit, on_miss = monitoring.cache_listeners(app)
+    cache.hit_listeners.append(on_hit)
+    cache.miss_listeners.append(on_miss)
     return app
 
 
