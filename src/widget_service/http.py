@@ -124,9 +124,11 @@ def _security_headers(response: Response) -> Response:
                 "Content-Security-Policy", f"{BASE_CSP}; {style_src}; frame-ancestors *"
             )
         return response
-    headers.setdefault(
-        "Content-Security-Policy", f"{BASE_CSP}; {style_src}; frame-ancestors 'none'"
-    )
+    policy = f"{BASE_CSP}; {style_src}; frame-ancestors 'none'"
+    if g.get("frame_sources"):
+        # a story's video: its player's origin, framed only after the visitor's click
+        policy += "; frame-src 'self' " + " ".join(sorted(g.frame_sources))
+    headers.setdefault("Content-Security-Policy", policy)
     headers.setdefault("X-Frame-Options", "DENY")
     if response.mimetype == "text/html":
         # pages follow the browser's language unless ?lang= says otherwise
