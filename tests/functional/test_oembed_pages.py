@@ -19,11 +19,15 @@ def test_every_row_names_a_page_a_widget_and_its_parameters(app: Flask) -> None:
     for endpoint, page in PAGE_WIDGETS.items():
         assert endpoint in endpoints, endpoint
         widget = catalogue[page.widget]
-        for name in (page.slug, *page.filters):
-            if name is not None:
-                assert name in widget.parameters, (endpoint, name)
-        # a listing (no title of its own) has no slug to fill
-        assert page.title is not None or page.slug is None, endpoint
+        filled = [page.fills[1]] if page.fills else []
+        for name in (*filled, *page.filters):
+            assert name in widget.parameters, (endpoint, name)
+        if page.fills:
+            # the page's URL has the variable the row reads
+            rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint]
+            assert all(page.fills[0] in rule.arguments for rule in rules), endpoint
+        # a listing (no title of its own) has nothing to fill
+        assert page.title is not None or page.fills is None, endpoint
     assert LISTING_FILTERS == ("partner", "region", "field", "kind")
 
 
@@ -35,6 +39,7 @@ def test_every_row_names_a_page_a_widget_and_its_parameters(app: Flask) -> None:
         (f"/p/{PA}/projects/sprachcafe-sehnde", "projects"),
         (f"/p/{PA}/partners/landkreis-peine", "badge"),
         (f"/p/{PA}/partners?region=Region%20Hannover", "partners"),
+        (f"/p/{PA}/calls/zusammen-mehr", "banner"),
     ],
 )
 def test_each_page_is_embedded_by_its_row(client: FlaskClient, path: str, widget: str) -> None:

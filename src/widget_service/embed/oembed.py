@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
@@ -31,14 +31,15 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 class PageWidget:
     """The widget that stands for one kind of public page, and how the page's address fills it.
 
-    ``slug`` names the widget parameter the page's ``<slug>`` fills; ``title`` reads the
-    page's title (an unknown slug: 404); a listing has none and is titled with the widget's
-    label, taking ``filters`` from the page's query. ``for_all`` says whether the page stands
-    for something under ``/p/all`` too.
+    ``fills`` names the page's URL variable and the widget parameter it fills (a project's
+    ``slug`` is the widget's ``item``); ``title`` reads the page's title from the alliance
+    and that value (an unknown one: 404); a listing has none and is titled with the widget's
+    label, taking ``filters`` from the page's query. ``for_all`` says whether the page
+    stands for something under ``/p/all`` too.
     """
 
     widget: str
-    slug: str | None = None
+    fills: tuple[str, str] | None = None
     title: Callable[[Session, str, str], str] | None = None
     filters: tuple[str, ...] = ()
     for_all: bool = True
@@ -54,22 +55,27 @@ PAGE_WIDGETS: dict[str, PageWidget] = {
     ),
     "public.project": PageWidget(
         "projects",
-        slug="item",
+        fills=("slug", "item"),
         title=lambda session, alliance, slug: (
             content.published_project(session, alliance, slug).title
         ),
     ),
     "public.event": PageWidget(
         "events",
-        slug="item",
+        fills=("slug", "item"),
         title=lambda session, alliance, slug: content.visible_event(session, alliance, slug).title,
     ),
     "public.partner": PageWidget(
         "badge",
-        slug="partner",
+        fills=("slug", "partner"),
         title=lambda session, alliance, slug: (
             content.membership(session, alliance, slug).partner.name
         ),
+    ),
+    "campaign.call_page": PageWidget(
+        "banner",
+        fills=("call", "call"),
+        title=lambda session, alliance, call: content.call_by_slug(session, alliance, call).title,
     ),
     "public.projects": PageWidget("projects", filters=("partner", "region", "field")),
     "public.events": PageWidget("events", filters=("partner", "region", "field")),
@@ -119,20 +125,41 @@ def _same_site(parts: SplitResult, ours: SplitResult) -> bool:
     return same_host and _port(parts) == _port(ours)
 
 
-def _listing_target(page: PageWidget, args: dict[str, str], query: str) -> tuple[Settings, str]:
+# what an oEmbed request may add to the page's widget: any of its parameters (the builder's
+# options), but not these, which are oEmbed's own or the page's
+NOT_OPTIONS = ("url", "format", "maxwidth", "maxheight", "lang")
+
+Target = tuple[str, dict[str, str], str]  # a widget's name, the page's parameters, a title
+
+
+def _listing_target(page: PageWidget, args: dict[str, str], query: str) -> Target:
     """The list widget for a listing page (``/p/<alliance>/projects?region=…``), and its title."""
+    name = page.widget
     given = parse_qs(query)
-    filters = {key: given[key][0] for key in page.filters if given.get(key)}
-    settings = settings_from({**args, **filters}, page.widget)
+    args = {**args, **{key: given[key][0] for key in page.filters if given.get(key)}}
+    settings = settings_from(args, name)
     resolved = content.resolve(db.session(), filters_of(settings))  # unknown slugs: 404
     label = settings.widget.label[settings.lang]
     if resolved.alliance is None:
-        return settings, label
-    return settings, f"{label} – {resolved.alliance.name}"
+        return name, args, label
+    return name, args, f"{label} – {resolved.alliance.name}"
 
 
-def oembed_target(url: str) -> tuple[Settings, str]:
-    """The widget (and its title) that stands for one of our public pages."""
+def oembed_target(url: str, options: Mapping[str, str] | None = None) -> tuple[Settings, str]:
+    """The widget (and its title) that stands for one of our public pages.
+
+    ``options`` are the other parameters of the oEmbed request: ``widget`` (another widget
+    for the page's alliance, e.g. its ``submit`` form) and the widget's options (``limit``,
+    ``theme``, ``title`` …), so an oEmbed URL from the builder gives what its preview shows.
+    What the page says (alliance, item, partner, call, a listing's filters, language) wins.
+    """
+    name, args, title = _page_target(url)
+    wanted = {key: value for key, value in (options or {}).items() if key not in NOT_OPTIONS}
+    name = wanted.pop("widget", "").strip() or name
+    return settings_from({**wanted, **args}, name), title
+
+
+def _page_target(url: str) -> Target:
     parts = _split(url)
     ours = urlsplit(service_base())
     if parts is None or not _same_site(parts, ours):
@@ -152,11 +179,12 @@ def oembed_target(url: str) -> tuple[Settings, str]:
     args = {"alliance": alliance, "lang": lang}
     if page.title is None:
         return _listing_target(page, args, parts.query)
-    slug = str(values.get("slug", ""))
-    title = page.title(db.session(), alliance, slug)
-    if page.slug is not None:
-        args[page.slug] = slug
-    return settings_from(args, page.widget), title
+    variable, parameter = page.fills or ("slug", "")
+    value = str(values.get(variable, ""))
+    title = page.title(db.session(), alliance, value)
+    if parameter:
+        args[parameter] = value
+    return page.widget, args, title
 
 
 def oembed_discovery() -> Markup:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from .. import db
+from ..badges.render import keep_together
 from ..http import cached, open_cors
 from ..shipped import STATIC
 from ..widget_schema import Settings
@@ -54,11 +55,15 @@ def render_widget(settings: Settings, heading: int, data: dict[str, Any] | None 
     extra = data.pop("extra_css", "")
     last_modified = data.pop("last_modified", None)
     title = settings.text("title") or widget_.label[settings.lang]
+    # heading=none: the host page has a heading of its own; the items move up one level
+    titled = settings.text("heading") != "none"
     body = render_template(
         widget_.template,
         settings=settings,
         lang=settings.lang,
         heading=heading,
+        titled=titled,
+        item_heading=heading + 1 if titled else heading,
         title=title,
         layout=settings.text("layout"),
         item_url=lambda endpoint, **values: item_url(endpoint, settings, **values),
@@ -66,6 +71,7 @@ def render_widget(settings: Settings, heading: int, data: dict[str, Any] | None 
         calendar_url=calendar_url,
         badge_link=badge_link,
         monogram=monogram,
+        keep_together=keep_together,
         **data,
     )
     theme = settings.text("theme") or "light"
@@ -75,6 +81,8 @@ def render_widget(settings: Settings, heading: int, data: dict[str, Any] | None 
     classes = f"aw aw-{theme} {scope} aw-{widget_.name}-widget aw-{widget_.name}"
     if settings.text("layout"):
         classes += f" aw-layout-{settings.text('layout')}"
+    if settings.text("padding") == "none":
+        classes += " aw-flush"
     return Rendered(settings.lang, classes, css, Markup(body), title, last_modified)  # noqa: S704
 
 
@@ -88,8 +96,16 @@ def error_rendered(message: str, lang: str) -> Rendered:
 
 @cache
 def frame_script() -> str:
-    """The script of the iframe document: it reports the document's height to the host page."""
-    return (STATIC / "js" / "frame.js").read_text(encoding="utf-8").strip()
+    """The script of the iframe document: it reports the document's height to the host page
+    and starts a story's video on the visitor's click (video.js)."""
+    sizing = (STATIC / "js" / "frame.js").read_text(encoding="utf-8").strip()
+    return sizing + "\n" + video_script()
+
+
+@cache
+def video_script() -> str:
+    """The two-click video player's script (static/js/video.js)."""
+    return (STATIC / "js" / "video.js").read_text(encoding="utf-8").strip()
 
 
 def _hash(text: str) -> str:
@@ -99,10 +115,14 @@ def _hash(text: str) -> str:
 def _policy(script: bool) -> str:
     styles = " ".join(sorted(g.get("style_hashes", ()))) or "'none'"
     scripts = _hash(frame_script()) if script else "'none'"
-    return (
+    policy = (
         f"default-src 'none'; style-src {styles}; script-src {scripts}; img-src 'self' data:; "
         "base-uri 'none'; form-action 'self'; frame-ancestors *"
     )
+    if script and g.get("frame_sources"):
+        # a story's video: its player's origin, framed by the script after the click
+        policy += "; frame-src " + " ".join(sorted(g.frame_sources))
+    return policy
 
 
 def canvas_css(classes: str) -> str:

@@ -53,7 +53,9 @@ def _loader_source(folder: Path) -> str:
         name: dict(item.label) for name, item in widgets(folder).items() if item.mount == "iframe"
     }
     source = (STATIC / "js" / "embed.js").read_text(encoding="utf-8")
-    return source.replace("/*FRAMED*/{}", json.dumps(framed, ensure_ascii=False, sort_keys=True))
+    source = source.replace("/*FRAMED*/{}", json.dumps(framed, ensure_ascii=False, sort_keys=True))
+    # the two-click player of stories' videos, for the widgets in a Shadow DOM
+    return source.rstrip() + "\n" + render.video_script() + "\n"
 
 
 def loader_source() -> str:
@@ -82,7 +84,7 @@ def oembed() -> Response:
         raise InvalidParameter("url", "required")
     if len(url) > 2000:
         raise InvalidParameter("url", "too_long")
-    settings, title = oembed_target(url)
+    settings, title = oembed_target(url, request.args)
     width = bounded("maxwidth", 600, MIN_WIDTH)
     height = bounded("maxheight", frame_height(settings), MIN_HEIGHT)
     # all of it in the page's language, so the answer depends on the URL alone (no Vary)

@@ -15,6 +15,7 @@ from ..http import cache_policy, open_cors
 from ..images import EXTENSIONS
 from ..models import Alliance
 from ..text import ALL
+from ..web.errors import RETRY_AFTER
 
 PAGE_SIZE = 12
 
@@ -35,7 +36,9 @@ def index() -> Response:
 def healthz() -> tuple[Response, int]:
     if db.is_available(db.engine()):
         return jsonify(status="ok"), 200
-    return jsonify(status="unavailable"), 503
+    response = jsonify(status="unavailable")
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response, 503
 
 
 @cache_policy("immutable")
