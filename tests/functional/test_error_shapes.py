@@ -4,6 +4,8 @@ its errors once (a view may differ), a view names its cache policy, and one
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask import Blueprint, Flask
 from werkzeug.wrappers import Response
@@ -11,6 +13,13 @@ from werkzeug.wrappers import Response
 from widget_service.errors import InvalidParameter, NotFound
 from widget_service.http import POLICIES, cache_policy
 from widget_service.web.errors import declare_shape, errors_as
+
+
+@pytest.fixture(autouse=True)
+def _uncached(config: dict[str, Any]) -> None:
+    # the headers under test are the app's own, not the response cache's; and routes the
+    # metrics do not know must not show up in them for later tests
+    config["RESPONSE_CACHE"] = False
 
 
 def _blueprint(shape: str) -> Blueprint:
