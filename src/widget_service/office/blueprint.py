@@ -45,6 +45,13 @@ _add(f"/<{SECTIONS}:section_name>/", "records", views.records)
 _add(f"/<{SECTIONS}:section_name>/new", "new_record", views.new_record, ("GET", "POST"))
 _add(f"/<{SECTIONS}:section_name>/<int:record_id>", "record", views.record, ("GET", "POST"))
 _add(f"/<{SECTIONS}:section_name>/<int:record_id>/archive", "archive", views.archive, ("POST",))
+_add(
+    f"/<{SECTIONS}:section_name>/<int:record_id>/restore",
+    "restore",
+    views.archive,
+    ("POST",),
+    restore="yes",
+)
 _add("/memberships/<int:record_id>/end", "end_membership", views.end_membership, ("POST",))
 _add("/queue/", "queue", views.queue)
 _add("/queue/<ident>", "queue_item", views.queue_item)
@@ -74,5 +81,15 @@ _add(
     ("POST",),
     action="resume",
 )
+_add("/accounts/", "accounts", views.account_list, ("GET", "POST"))
+_add("/accounts/<int:account_id>", "account", views.account)
+for _action in ("grant", "revoke", "disable", "enable", "reset"):
+    _add(
+        f"/accounts/<int:account_id>/{_action}",
+        f"{_action}_account",
+        views.account_action,
+        ("POST",),
+        action=_action,
+    )
 _add("/statistics", "statistics", views.statistics)
 _add("/audit", "audit", views.audit_log)
