@@ -28,6 +28,9 @@ OFFICE_PAGES = (
     "/admin/tokens/",
     "/admin/statistics",
     "/admin/audit",
+    "/admin/accounts/",
+    "/admin/accounts/1",
+    "/admin/partners/?status=archived",
     "/admin/password",
 )
 
