@@ -146,6 +146,7 @@ def test_an_archived_call_leaves_pages_banners_and_the_builder(
         assert title not in _text(client, path), path
     assert client.get(f"/banner/{PA}/zusammen-mehr.svg").status_code == 404
     assert client.get(f"/p/{PA}/calls/zusammen-mehr").status_code == 404
+    assert client.get(f"/c/{call_id}").status_code == 404  # the poster's short address
     listing = _text(client, "/admin/calls/?status=archived")
     assert title in listing
     assert title not in _text(client, "/admin/calls/?status=current")
