@@ -178,6 +178,19 @@ def test_an_archived_alliance_is_shown_nowhere_and_its_badges_say_ended(
     assert title not in _text(client, "/feeds/all/projects.rss?limit=100")
     badge = client.get(f"/badge/{HZ}/landkreis-peine.svg")
     assert "ehemaliges Mitglied" in label_of(badge.data)
+    assert client.get(f"/p/{HZ}/partners/landkreis-peine").status_code == 404
+    membership = demo.scalar(
+        select(Membership).where(
+            Membership.alliance_id == alliance_id, Membership.partner.has(slug="landkreis-peine")
+        )
+    )
+    assert membership is not None
+    with client.application.test_request_context():
+        from widget_service.badges.links import verification_token
+
+        token = verification_token(membership)
+    verify = _text(client, f"/verify/{token}")
+    assert "nicht mehr Mitglied" in verify and f'href="/p/{HZ}' not in verify
     # its partners that are members elsewhere stay members there
     assert "ehemaliges" not in label_of(client.get(f"/badge/{PA}/landkreis-peine.svg").data)
     assert "Landeshauptstadt Hannover" in _text(client, "/p/all/partners")
