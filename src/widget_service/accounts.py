@@ -116,6 +116,7 @@ def change_password(user: User, new_password: str) -> None:
         raise ValidationError([f"password: {problem}"])
     user.password_hash = hash_password(new_password)
     user.session_epoch = (user.session_epoch or 0) + 1
+    user.password_change_due = False
 
 
 def create_user(
@@ -126,6 +127,7 @@ def create_user(
     *,
     alliances: list[str] | None = None,
     partner: str | None = None,
+    one_time: bool = False,
 ) -> User:
     """Create an office account, committed; raise :class:`AccountInvalid` (a
     :class:`ValidationError`) for a bad address, password or reach, :class:`NotFound` for an
@@ -158,7 +160,12 @@ def create_user(
     if problems:
         raise AccountInvalid(problems)
     assert checked is not None
-    user = User(email=checked.lower(), password_hash=hash_password(password), role=role)
+    user = User(
+        email=checked.lower(),
+        password_hash=hash_password(password),
+        role=role,
+        password_change_due=one_time,
+    )
     if partner:
         user.partner = _partner(session, partner)
     user.alliances = [_alliance(session, slug) for slug in alliances or ()]
@@ -234,6 +241,7 @@ def reset_password(session: Session, address: str) -> tuple[User, str]:
         raise NotFound("account", address)
     password = one_time_password()
     change_password(user, password)
+    user.password_change_due = True
     session.commit()
     return user, password
 

@@ -547,6 +547,9 @@ class User(Timestamps, Base):
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"))
     # advanced when the password changes: sessions issued before it end
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    # set while the password is a one-time password the office made: the person must
+    # choose their own before doing anything else
+    password_change_due: Mapped[bool] = mapped_column(Boolean, default=False)
 
     partner: Mapped[Partner | None] = relationship()
     alliances: Mapped[list[Alliance]] = relationship(secondary="office_user_alliance")

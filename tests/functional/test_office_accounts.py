@@ -55,12 +55,18 @@ def test_an_admin_creates_an_editor_who_logs_in_with_the_one_time_password(
     assert plain not in client.get("/admin/accounts/").get_data(as_text=True)
     newcomer = FlaskClient(client.application)
     assert login(newcomer, "redaktion@example.org", plain).status_code == 303
+    # a one-time password opens nothing but the page to choose one's own
+    for path in ("/admin/", "/admin/projects/"):
+        held = newcomer.get(path)
+        assert held.status_code == 302 and held.headers["Location"] == "/admin/password"
+    assert "Einmalpasswort" in newcomer.get("/admin/password").get_data(as_text=True)
     changed = post(
         newcomer,
         "/admin/password",
         {"current": plain, "new": "mein-eigenes-passwort", "repeat": "mein-eigenes-passwort"},
     )
     assert changed.status_code == 303
+    assert newcomer.get("/admin/projects/").status_code == 200
     logged = demo.scalars(
         select(AuditEntry).where(AuditEntry.record_type == "user", AuditEntry.action == "create")
     ).all()
@@ -138,6 +144,7 @@ def test_grant_revoke_disable_enable_and_reset(client: FlaskClient, demo: Sessio
     assert session_of_editor.get("/admin/").status_code == 302
     assert login(session_of_editor, "redaktion@example.org", PASSWORD).status_code == 400
     assert login(session_of_editor, "redaktion@example.org", plain).status_code == 303
+    assert session_of_editor.get("/admin/").headers["Location"] == "/admin/password"
 
     # an admin cannot lock itself out
     own = post(client, f"/admin/accounts/{admin.id}/disable", {}, form_page=url)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, redirect, request, url_for
+from werkzeug.wrappers import Response
 
 from ..timeutil import BERLIN
 from . import csrf, views
-from .auth import login_required
+from .auth import current_account, login_required
 from .forms import STATUS_LABELS
 
 bp = Blueprint("office", __name__, url_prefix="/admin")
@@ -23,6 +24,20 @@ def _globals() -> dict[str, object]:
 def _check_csrf() -> None:
     if request.method == "POST":
         csrf.protect()
+
+
+# what an account with a one-time password may still reach: choosing its own, leaving
+PASSWORD_FIRST = frozenset({"office.password", "office.logout", "office.login"})
+
+
+@bp.before_request
+def _own_password_first() -> Response | None:
+    """An account logged in with a one-time password (made in the office) chooses its
+    own password before anything else."""
+    user = current_account()
+    if user is None or not user.password_change_due or request.endpoint in PASSWORD_FIRST:
+        return None
+    return redirect(url_for("office.password"), 303 if request.method == "POST" else 302)
 
 
 SECTIONS = "any(projects, events, partners, memberships, calls, alliances, sources)"

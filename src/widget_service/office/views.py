@@ -742,6 +742,7 @@ def account_list() -> Response | tuple[str, int]:
                 Role(role),
                 alliances=chosen if role != Role.ADMIN.value else [],
                 partner=partner or None,
+                one_time=True,
             )
         except accounts.AccountInvalid as error:
             session.rollback()
