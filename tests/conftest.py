@@ -95,6 +95,8 @@ def config(migrated: str, tmp_path: Path) -> dict[str, Any]:
         "ENV": "test",
         # tests send queued mail themselves, so nothing races them in a thread
         "MAIL_AFTER_RESPONSE": False,
+        # nor does a video's preview get fetched behind a test's back (test_videos.py asks)
+        "PREVIEWS_AFTER_RESPONSE": False,
         "SECRET_KEY": TEST_SECRET,
         "DATABASE_URL": migrated,
         "PUBLIC_URL": None,

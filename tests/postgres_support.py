@@ -13,7 +13,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.mailserver import free_port
+from widget_service import db
+from widget_service.demo import demo_document
+from widget_service.models import Channel
+from widget_service.operations import import_document
+from widget_service.timeutil import today
 
 
 def postgres_binaries() -> Path | None:
@@ -27,6 +34,27 @@ def postgres_binaries() -> Path | None:
         if (folder / "pg_ctl").exists() and (folder / "initdb").exists():
             return folder
     return None
+
+
+def require_binaries() -> Path:
+    """PostgreSQL's binaries; skipped without them, failed where PostgreSQL tests are asked for."""
+    binaries = postgres_binaries()
+    if binaries is None:
+        if (os.environ.get("WIDGETS_TEST_DATABASE_URL") or "").startswith("postgres"):
+            pytest.fail("PostgreSQL tests are asked for, but initdb and pg_ctl are missing")
+        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed")
+    return binaries
+
+
+def load_demo(url: str) -> None:
+    """Migrate the database at ``url`` and load the demo content into it."""
+    engine = db.make_engine(url)
+    try:
+        db.upgrade(engine)
+        with db.make_session_factory(engine)() as session:
+            import_document(session, demo_document(today()), Channel.DEMO)
+    finally:
+        engine.dispose()
 
 
 class ThrowawayPostgres:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -71,11 +72,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     _init_mail(app)
+    _init_previews(app)
 
     from . import speed
 
     cache = speed.init_app(app)  # last: it wraps the whole app, so warm answers skip all of it
     cache.hit_listeners.append(app.extensions[reach.EXTENSION + ".on_cache_hit"])
+    on_hit, on_miss = monitoring.cache_listeners(app)
+    cache.hit_listeners.append(on_hit)
+    cache.miss_listeners.append(on_miss)
     return app
 
 
@@ -101,4 +106,33 @@ def _init_mail(app: Flask) -> None:
         session = g.get("db_session")
         if session is not None and mail.queued_in(session) and app.config["MAIL_AFTER_RESPONSE"]:
             response.call_on_close(app.extensions[MAIL_SENDER].send_once)
+        return response
+
+
+def _init_previews(app: Flask) -> None:
+    """Copy the preview pictures of videos a request has just published (the office's
+    approval) once its answer has gone out, through the guarded fetcher; what fails is
+    left to the poll."""
+    from .federation import fetch, pictures
+
+    def copy(urls: list[str]) -> None:
+        with app.app_context():
+            session = app.extensions[db.EXTENSION]()
+            fetcher = fetch.fetcher_from_config(app.config, app.instance_path)
+            try:
+                pictures.copy_pictures(session, fetcher, urls, workers=1)
+            except Exception:  # the answer has gone; the poll tries again
+                logging.getLogger(__name__).exception("copying a video's preview failed")
+            finally:
+                fetcher.close()
+                session.close()
+
+    @app.after_request
+    def _copy_previews_after_response(response: Response) -> Response:
+        session = g.get("db_session")
+        if session is None:
+            return response
+        urls = session.info.pop(pictures.PREVIEWS_AFTER_RESPONSE, None)
+        if urls and app.config["PREVIEWS_AFTER_RESPONSE"] and response.status_code < 400:
+            response.call_on_close(lambda: copy(sorted(urls)))
         return response

@@ -52,6 +52,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SENDER_NAME": None,  # None: the site's name
     # a web process sends queued mail once the answer has gone out (tests send it themselves)
     "MAIL_AFTER_RESPONSE": True,
+    # a web process copies the preview of a video it has just published once the answer has
+    # gone out (federation/pictures.py; tests copy them themselves)
+    "PREVIEWS_AFTER_RESPONSE": True,
     # who may read /metrics: addresses or networks, comma-separated (None: loopback only)
     "METRICS_ALLOW": None,
     # "json": one JSON object per log line, without query strings or personal data

@@ -207,6 +207,7 @@ def _with_project_relations(query: Select[Project]) -> Select[Project]:
         selectinload(Project.partner),
         selectinload(Project.fields),
         joinedload(Project.picture),  # many-to-one: in the same query
+        joinedload(Project.video_picture),  # the preview of a story's video, likewise
     )
 
 

@@ -111,16 +111,24 @@ def _security_headers(response: Response) -> Response:
         # a redirect is as lasting as the page it leads to
         headers.setdefault("Cache-Control", POLICIES["page"])
     view = current_app.view_functions.get(request.endpoint or "")
+    styles = " ".join(sorted(g.get("style_hashes", ())))
+    style_src = f"style-src 'self' {styles}".rstrip()
     if getattr(view, "framable", False):
         if response.mimetype == "image/svg+xml":
             # an SVG opened by itself is a document: it may style itself, never run script
             headers.setdefault("Content-Security-Policy", SVG_CSP)
+        elif response.mimetype == "text/html":
+            # a page the view did not give a policy of its own, such as the error page of a
+            # form (404, 429, 503): framed where the form is, and as strict as every page
+            headers.setdefault(
+                "Content-Security-Policy", f"{BASE_CSP}; {style_src}; frame-ancestors *"
+            )
         return response
-    styles = " ".join(sorted(g.get("style_hashes", ())))
-    style_src = f"style-src 'self' {styles}".rstrip()
-    headers.setdefault(
-        "Content-Security-Policy", f"{BASE_CSP}; {style_src}; frame-ancestors 'none'"
-    )
+    policy = f"{BASE_CSP}; {style_src}; frame-ancestors 'none'"
+    if g.get("frame_sources"):
+        # a story's video: its player's origin, framed only after the visitor's click
+        policy += "; frame-src 'self' " + " ".join(sorted(g.frame_sources))
+    headers.setdefault("Content-Security-Policy", policy)
     headers.setdefault("X-Frame-Options", "DENY")
     if response.mimetype == "text/html":
         # pages follow the browser's language unless ?lang= says otherwise

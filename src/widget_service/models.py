@@ -377,6 +377,10 @@ class Project(Timestamps, Origin, Base):
     picture: Mapped[StoredImage | None] = relationship(
         primaryjoin="foreign(Project.image) == StoredImage.url", viewonly=True
     )
+    # the copy of a video's preview picture is known by the video's address (videos.py)
+    video_picture: Mapped[StoredImage | None] = relationship(
+        primaryjoin="foreign(Project.video) == StoredImage.url", viewonly=True
+    )
 
     def __repr__(self) -> str:
         return f"<Project {self.slug}>"

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from . import audit, mail
 from .errors import NotFound, ValidationError
+from .federation import pictures
 from .models import (
     Alliance,
     Application,
@@ -183,6 +184,8 @@ def approve(session: Session, item: Item, actor: str) -> None:
         },
     )
     audit.note(session, item, "approve", {"status": ["pending", "published"]})
+    if isinstance(item, Project):
+        pictures.copy_preview_soon(session, item.video)
     if item.submitter_email:
         kind = "event" if isinstance(item, Event) else "project"
         link = _site_url(

@@ -447,15 +447,42 @@ def save_record(
         raise RecordInvalid([FieldError((name,), Problem("taken"))])
     if not new and existing is None:
         raise NotFound(section.rstrip("s"), str(values.get("slug") or ""))
+    if existing is not None:
+        _external_id_free(session, target_model, values, existing)
     problems = _FieldProblems()
     importer = _Importer(session, channel, problems)
     importer.apply(Record(section, 0, None, values))
     if problems.errors:
         raise RecordInvalid(problems.errors)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # a unique key the checks above did not see (a record stored at the same time):
+        # the caller rolls back; nothing stored is lost
+        raise RecordInvalid([FieldError((), Problem("taken"))]) from None
     found = _find(session, section, values)
     assert isinstance(found, target_model)
     return found
+
+
+def _external_id_free(
+    session: Session, target_model: Any, values: dict[str, Any], existing: Any
+) -> None:
+    """A partner's own identifier (the API's ``external_id``) names one record of theirs:
+    changing a record to an identifier another of their records holds is refused."""
+    external_id = values.get("external_id")
+    if not external_id or not hasattr(target_model, "external_id"):
+        return
+    clash = session.scalar(
+        select(target_model.id).where(
+            target_model.alliance_id == existing.alliance_id,
+            target_model.partner_id == existing.partner_id,
+            target_model.external_id == external_id,
+            target_model.id != existing.id,
+        )
+    )
+    if clash is not None:
+        raise RecordInvalid([FieldError(("external_id",), Problem("taken"))])
 
 
 def _find(session: Session, section: str, values: dict[str, Any]) -> Any:

@@ -112,7 +112,19 @@ def test_a_story_with_a_video_typed_into_the_embedded_form_reaches_the_widget_an
         ),
         "the story shows in the widget",
     )
+    # its video is a two-click player: nothing from Vimeo until the visitor clicks
+    start = page.locator("a[data-aw-video]")
+    expect(start).to_have_attribute("href", "https://vimeo.com/123456")
+    expect(start).to_have_attribute(
+        "data-aw-video", "https://player.vimeo.com/video/123456?dnt=1&autoplay=1"
+    )
+    expect(page.locator(".aw-video-note")).to_contain_text("player.vimeo.com")
+    assert watch.only_from(host.url, live_server.url), watch.requests
     assert "Sprachpaten in Sehnde" in _fetch(f"{live_server.url}/feeds/{PA}/projects.atom")
+    stories = _fetch(f"{live_server.url}/feeds/{PA}/projects.atom?kind=story")
+    assert "Sprachpaten in Sehnde" in stories and "https://vimeo.com/123456" in stories
+    projects = _fetch(f"{live_server.url}/feeds/{PA}/projects.atom?kind=project")
+    assert "Sprachpaten in Sehnde" not in projects
 
 
 @pytest.mark.usefixtures("demo")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from widget_service import tokens
 from widget_service.models import Event, Status
+from widget_service.operations import import_document
 from widget_service.timeutil import utcnow
 
 PA = "niedersachsen-packt-an"
@@ -112,6 +113,32 @@ def test_a_revoked_token_and_another_alliance_or_partner(
     assert client.post(f"/api/v1/{PA}/events", json=EVENT, headers=_auth(token)).status_code == 401
 
 
+def test_changing_to_an_external_id_another_record_holds_names_the_field(
+    client: FlaskClient, demo: Session
+) -> None:
+    token = _token(demo)
+    first = client.post(f"/api/v1/{PA}/events", json=EVENT, headers=_auth(token))
+    second = client.post(
+        f"/api/v1/{PA}/events",
+        json={**EVENT, "title": "Lesung in der Bücherei", "external_id": "cms-4712"},
+        headers=_auth(token),
+    )
+    assert first.status_code == second.status_code == 201
+    clash = client.patch(
+        second.headers["Location"], json={"external_id": "cms-4711"}, headers=_auth(token)
+    )
+    assert clash.status_code == 400, clash.get_json()
+    assert [error["field"] for error in clash.get_json()["errors"]] == ["external_id"]
+    demo.expire_all()
+    kept = demo.scalars(select(Event.external_id).where(Event.external_id.like("cms-%"))).all()
+    assert sorted(kept) == ["cms-4711", "cms-4712"]
+    # the same identifier again is no change at all
+    same = client.patch(
+        second.headers["Location"], json={"external_id": "cms-4712"}, headers=_auth(token)
+    )
+    assert same.status_code == 200
+
+
 @pytest.mark.parametrize(
     ("record", "field"),
     [
@@ -173,3 +200,36 @@ def test_the_openapi_document_names_every_route_and_the_record_schemas(
     assert "/api/v1/{alliance}/events" in document["paths"]
     assert "post" in document["paths"]["/api/v1/{alliance}/projects"]
     assert "EventInput" in document["components"]["schemas"]
+
+
+def test_stories_are_filtered_by_kind_and_the_document_says_so(
+    client: FlaskClient, demo: Session
+) -> None:
+    import_document(
+        demo,
+        {
+            "projects": [
+                {
+                    "alliance": PA,
+                    "slug": "amal-in-peine",
+                    "kind": "story",
+                    "title": "Wie Amal in Peine ankam",
+                    "video": "https://youtu.be/dQw4w9WgXcQ",
+                    "status": "published",
+                }
+            ]
+        },
+    )
+    stories = client.get(f"/api/v1/{PA}/projects?kind=story").get_json()["items"]
+    assert [(item["slug"], item["kind"]) for item in stories] == [("amal-in-peine", "story")]
+    assert stories[0]["video"] == "https://youtu.be/dQw4w9WgXcQ"
+    others = client.get(f"/api/v1/{PA}/projects?kind=project&limit=100").get_json()["items"]
+    assert others and all(item.get("kind", "project") == "project" for item in others)
+    assert client.get(f"/api/v1/{PA}/projects?kind=video").status_code == 400
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    listing = document["paths"]["/api/v1/{alliance}/projects"]["get"]["parameters"]
+    kind = next(parameter for parameter in listing if parameter["name"] == "kind")
+    assert kind["in"] == "query" and kind["schema"]["enum"] == ["project", "story"]
+    events = document["paths"]["/api/v1/{alliance}/events"]["get"]["parameters"]
+    assert "kind" not in {parameter["name"] for parameter in events}

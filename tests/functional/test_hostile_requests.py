@@ -7,24 +7,13 @@ here fails ``test_every_route_has_an_example``.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from urllib.parse import quote
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from PIL import Image
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
-
-from tests.conftest import TEST_SECRET
-from widget_service import signing
-from widget_service.badges.links import verification_token
-from widget_service.images import prepare
-from widget_service.models import Call, Membership, Signature, StoredImage
-from widget_service.timeutil import utcnow
 
 PA = "niedersachsen-packt-an"
 HZ = "niedersachsen-haelt-zusammen"
@@ -177,48 +166,6 @@ HEADERS = [
 def _sane(response: TestResponse, what: str) -> None:
     assert response.status_code < 500 or response.status_code == 501, what
     assert b"Traceback" not in response.get_data(), what
-
-
-@pytest.fixture
-def filled(app: Flask, demo: Session) -> Callable[[str], str]:
-    """Fills an example's placeholders: a real verification token and picture."""
-    membership = demo.scalars(select(Membership)).first()
-    assert membership is not None
-    with app.test_request_context():
-        token = verification_token(membership)
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), (0, 90, 160)).save(out, "PNG")
-    prepared = prepare(out.getvalue())
-    demo.add(
-        StoredImage(
-            url="https://example.org/bild.png",
-            digest=prepared.digest,
-            media_type=prepared.media_type,
-            width=prepared.width,
-            height=prepared.height,
-            data=prepared.data,
-        )
-    )
-    call = demo.scalars(select(Call).where(Call.slug == "zusammen-mehr")).one()
-    signature = Signature(call=call, name="Max", email="max@example.org", created_at=utcnow())
-    demo.add(signature)
-    demo.commit()
-    keys = signing.Keys(TEST_SECRET)
-    stamp = {"s": signature.id, "c": signature.created_at.isoformat()}
-    tokens = {
-        "{token}": token,
-        "{picture}": prepared.digest,
-        "{confirm}": signing.sign(keys, signing.SIGNATURE_CONFIRM, stamp),
-        "{withdraw}": signing.sign(keys, signing.SIGNATURE_WITHDRAW, stamp),
-        "{call}": str(call.id),  # ids differ between databases
-    }
-
-    def fill(example: str) -> str:
-        for placeholder, value in tokens.items():
-            example = example.replace(placeholder, value)
-        return example
-
-    return fill
 
 
 def test_every_route_has_an_example(app: Flask) -> None:

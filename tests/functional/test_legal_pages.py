@@ -90,7 +90,7 @@ def test_privacy_names_controller_officer_purposes_bases_storage_rights_and_auth
     for what in ("Zweck", "Rechtsgrundlage", "Speicherdauer", "Empfänger"):
         assert what in text, what
     assert "Zugriffsprotokolle werden nach 7 Tagen gelöscht." in text
-    assert "Monate nach dem Ende des Aufrufs gelöscht" in text
+    assert "90 Tage nach dem Ende des Aufrufs automatisch gelöscht" in text
     for article in ("Art. 15", "Art. 16", "Art. 17", "Art. 18", "Art. 20", "Art. 21", "Art. 77"):
         assert article in text, article
     assert "Die Landesbeauftragte für den Datenschutz Niedersachsen" in text

@@ -68,3 +68,37 @@ def test_an_unknown_format_stops_the_start(
 ) -> None:
     with pytest.raises(ConfigurationError, match="WIDGETS_LOG_FORMAT"):
         make_app({**config, "LOG_FORMAT": "xml"})
+
+
+@pytest.fixture
+def json_cached_app(
+    config: dict[str, Any], make_app: Callable[[dict[str, Any]], Flask]
+) -> Iterator[Flask]:
+    root = logging.getLogger()
+    level = root.level
+    yield make_app({**config, "LOG_FORMAT": "json", "RESPONSE_CACHE": True})
+    for handler in [h for h in root.handlers if isinstance(h.formatter, JsonFormatter)]:
+        root.removeHandler(handler)
+    root.setLevel(level)
+
+
+def test_answers_from_the_response_cache_get_an_access_line_too(
+    json_cached_app: Flask, demo: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = json_cached_app.test_client()
+    url = "/feeds/niedersachsen-packt-an/projects.atom?partner=stadt-sehnde"
+    first = client.get(url)  # rendered by the app
+    assert client.get(url).status_code == 200  # from the cache
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    entries = _lines(capsys.readouterr().err)
+    access = [entry for entry in entries if entry["logger"] == "widget_service.access"]
+    route = "/feeds/<alliance>/projects.<any(rss, atom, json):fmt>"
+    assert [entry["message"] for entry in access] == [f"GET {route}"] * 3
+    assert [entry.get("cache") for entry in access] == [None, "hit", "hit"]
+    assert [entry["status"] for entry in access] == [200, 200, 304]
+    assert {entry["route_class"] for entry in access} == {"feeds"}
+    assert {entry["route"] for entry in access} == {route}
+    assert {entry["method"] for entry in access} == {"GET"}
+    assert all(isinstance(entry["duration_ms"], float) for entry in access)
+    text = json.dumps(entries)
+    assert "stadt-sehnde" not in text and "niedersachsen-packt-an" not in text

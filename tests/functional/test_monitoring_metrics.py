@@ -143,3 +143,51 @@ def test_a_scrape_while_the_database_is_away_says_so(
     assert response.status_code == 200
     assert _value(response.text, "widgets_database_up") == 0
     assert "widgets_mail_queue_messages" not in response.text
+
+
+def test_response_cache_hits_and_misses_are_counted_per_route_class(
+    config: dict[str, Any], make_app: Callable[[dict[str, Any]], Flask], demo: Session
+) -> None:
+    client = make_app({**config, "RESPONSE_CACHE": True}).test_client()
+    before = _scrape(client)
+    feed = "/feeds/all/projects.atom"
+    first = client.get(feed)  # rendered: a miss
+    assert first.status_code == 200
+    assert client.get(feed).status_code == 200  # from the cache: a hit
+    again = client.get(feed, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304  # a hit too, answered 304
+    page = "/p/niedersachsen-packt-an"
+    assert client.get(page).status_code == 200
+    assert client.get(page).status_code == 200
+    # a page with a form token is never kept: every request is a miss
+    for _ in range(2):
+        assert client.get("/sign/niedersachsen-packt-an/zusammen-mehr").status_code == 200
+    after = _scrape(client)
+
+    def grew(name: str, **labels: str) -> float:
+        return _value(after, name, **labels) - _value(before, name, **labels)
+
+    lookups = "widgets_response_cache_lookups_total"
+    assert grew(lookups, route_class="feeds", result="miss") == 1
+    assert grew(lookups, route_class="feeds", result="hit") == 2
+    assert grew(lookups, route_class="public", result="miss") == 1
+    assert grew(lookups, route_class="public", result="hit") == 1
+    assert grew(lookups, route_class="participation", result="miss") == 2
+    assert grew(lookups, route_class="participation", result="hit") == 0
+    assert 'route_class="unmatched"' not in "".join(
+        line for line in after.splitlines() if line.startswith(lookups)
+    )
+    # answers from the cache are requests of their route class too, with the status sent
+    requests = "widgets_http_requests_total"
+    assert grew(requests, route_class="feeds", method="GET", status="200") == 2
+    assert grew(requests, route_class="feeds", method="GET", status="304") == 1
+    assert grew(requests, route_class="public", method="GET", status="200") == 2
+    timed = "widgets_http_request_duration_seconds_count"
+    assert grew(timed, route_class="feeds") == 3
+
+
+def test_a_shared_cache_entry_keeps_its_route_class() -> None:
+    from widget_service.speed.store import Entry
+
+    entry = Entry("200 OK", [("Content-Type", "text/plain")], b"x", 1e12, route_class="feeds")
+    assert Entry.loads(entry.dumps()).route_class == "feeds"

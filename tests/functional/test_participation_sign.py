@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.functional.participation_support import CALL, HZ, PA, fresh_token, post_sign, signature
+from widget_service.config import ConfigurationError
 from widget_service.models import Call, OutgoingMail, Signature
 from widget_service.participation import signatures
 from widget_service.participation.operations import purge_signatures
 from widget_service.timeutil import today
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -142,3 +148,54 @@ def test_the_office_exports_the_signatures(client: FlaskClient, demo: Session, r
     assert "max@example.org" in result.output
     assert "'=HYPERLINK(1)" in result.output  # no formula for a spreadsheet to run
     assert runner.invoke(args=["signatures", "export", HZ, "nope"]).exit_code != 0
+
+
+def test_the_poll_timer_purges_signatures_after_the_configured_days(
+    client: FlaskClient,
+    demo: Session,
+    make_app: Callable[[dict[str, Any]], Flask],
+    config: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    unit = (ROOT / "deploy" / "widget-service-poll.service").read_text(encoding="utf-8")
+    commands = [
+        line.split("widget-service ", 1)[1]
+        for line in unit.splitlines()
+        if line.startswith("ExecStart=")
+    ]
+    # purged before the mail is retried: a failing mail server must not stop the deletion
+    assert commands == ["sources poll", "signatures purge", "mail retry --due"]
+
+    post_sign(client, signature())
+    client.get(_path(_links(demo, "max@example.org")[0]))
+    call = _call(demo)
+    call.ends = today() - dt.timedelta(days=10)
+    demo.commit()
+    monkeypatch.setenv("WIDGETS_SIGNATURE_RETENTION_DAYS", "30")
+    kept = make_app(config)
+    assert (
+        "Deleted 0 signature(s)."
+        in kept.test_cli_runner().invoke(args=["signatures", "purge"]).output
+    )
+    privacy = kept.test_client().get("/privacy").get_data(as_text=True)
+    assert "werden 30 Tage nach dem Ende des Aufrufs automatisch gelöscht" in privacy
+    english = kept.test_client().get("/privacy?lang=en").get_data(as_text=True)
+    assert "deleted automatically 30 days after the call has ended" in english
+
+    monkeypatch.setenv("WIDGETS_SIGNATURE_RETENTION_DAYS", "7")
+    result = make_app(config).test_cli_runner().invoke(args=["signatures", "purge"])
+    assert result.exit_code == 0 and "Deleted 1 signature(s)." in result.output
+    demo.expire_all()
+    assert demo.scalar(select(Signature)) is None
+
+
+@pytest.mark.parametrize("value", ["neunzig", "-5", "1.5", ""])
+def test_a_bad_retention_setting_stops_the_start(
+    make_app: Callable[[dict[str, Any]], Flask],
+    config: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    value: str,
+) -> None:
+    monkeypatch.setenv("WIDGETS_SIGNATURE_RETENTION_DAYS", value)
+    with pytest.raises(ConfigurationError, match="WIDGETS_SIGNATURE_RETENTION_DAYS"):
+        make_app(config)

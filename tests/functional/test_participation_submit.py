@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -191,7 +192,9 @@ def test_an_approved_story_shows_in_the_widget_and_the_feeds_filtered_by_kind(
         assert "Unsere Geschichte aus Ilsede" in feed
         assert "erika@example.org" not in feed  # the sender's address is never published
     page = client.get(f"/p/{PA}/projects/{project.slug}").get_data(as_text=True)
-    assert "www.youtube.com" in page and "Von dort wird nichts geladen" in page
-    # nothing on the page is requested from the video host: it is only a link
-    assert 'src="https://www.youtube.com' not in page
+    assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in page
+    assert "Vor dem Klick wird nichts von dort geladen" in page
+    # nothing on the page is requested from the video host: a link until the click
+    assert not re.findall(r'\ssrc="https?://[^"]*youtube', page)
+    assert "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" in page
     assert client.get(f"/feeds/{PA}/projects.rss?kind=advert").status_code == 400

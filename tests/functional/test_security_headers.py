@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
@@ -149,3 +152,128 @@ def test_an_svg_badge_opened_by_itself_runs_no_script(client: FlaskClient, demo:
     directives = _directives(response.headers["Content-Security-Policy"])
     assert directives["default-src"] == ["'none'"]
     assert "script-src" not in directives
+
+
+# --- every public answer, walked ----------------------------------------------------------
+
+# answers in other shapes than the routes' examples give: errors of each kind, writes
+ERRORS = (
+    "/nowhere",  # 404 page of no route
+    "/p/nobody/projects",  # 404 page
+    "/p/all/projects?limit=0",  # 400 page
+    "/feeds/nobody/projects.atom",  # 404 plain text
+    "/feeds/all/projects.atom?limit=x",  # 400 plain text
+    "/badge/niedersachsen-packt-an/nobody.svg",  # 404 image
+    "/badge/niedersachsen-packt-an/nobody.png",
+    "/banner/niedersachsen-packt-an/nothing.svg?size=1x1",  # 400 image
+    "/embed/nothing",  # 404 widget document
+    "/fragment/projects?limit=0",  # 400 widget fragment
+    "/api/v1/nobody/projects",  # 404 JSON
+    "/api/v1/all/projects?limit=x",  # 400 JSON
+    "/oembed?url=https://elsewhere.example/",  # 404 JSON
+    "/verify/not-a-token",  # 400 page
+    "/images/nothing.jpg",  # 404
+    "/sign/confirm/not-a-token",  # 404 framable page
+    "/sign/niedersachsen-packt-an/nothing",  # 404 of a form, answered by the site's error page
+    "/join/nobody",
+    "/embed/submit?alliance=nobody",
+)
+UNSAFE_SOURCES = ("'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:")
+
+
+def _effective(directives: dict[str, list[str]], name: str) -> list[str]:
+    """A fetch directive as the browser applies it: its own value, else default-src."""
+    return directives.get(name, directives.get("default-src", []))
+
+
+def _missing_headers(response: Any, what: str) -> list[str]:
+    """What a public answer lacks; an HTML answer must also have a strict policy."""
+    headers = response.headers
+    problems: list[str] = []
+    if headers.get("X-Content-Type-Options") != "nosniff":
+        problems.append(f"{what}: X-Content-Type-Options")
+    if headers.get("Referrer-Policy") not in ("strict-origin-when-cross-origin", "no-referrer"):
+        problems.append(f"{what}: Referrer-Policy")
+    permissions = headers.get("Permissions-Policy", "")
+    if not all(f in permissions for f in ("camera=()", "microphone=()", "geolocation=()")):
+        problems.append(f"{what}: Permissions-Policy")
+    if response.mimetype not in ("text/html", "image/svg+xml"):
+        return problems
+    policy = headers.get("Content-Security-Policy")
+    if policy is None:
+        return [*problems, f"{what}: Content-Security-Policy"]
+    directives = _directives(policy)
+    scripts = _effective(directives, "script-src")
+    if not scripts or any(source in UNSAFE_SOURCES for source in scripts):
+        problems.append(f"{what}: script-src {scripts}")
+    if _effective(directives, "object-src") != ["'none'"]:
+        problems.append(f"{what}: object-src")
+    if response.mimetype == "text/html":
+        if "base-uri" not in directives or "frame-ancestors" not in directives:
+            problems.append(f"{what}: base-uri or frame-ancestors")
+        inline = _Inline()
+        inline.feed(response.get_data(as_text=True))
+        unhashed = [script for script in inline.scripts if _hash(script) not in scripts]
+        if unhashed:
+            problems.append(f"{what}: inline script without its hash")
+        handlers = [name for name in inline.attributes if name.startswith("on")]
+        if handlers:
+            problems.append(f"{what}: event handler attributes {handlers}")
+    return problems
+
+
+def _walk(client: FlaskClient, paths: list[str]) -> list[str]:
+    problems: list[str] = []
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code < 500 or response.status_code == 501, path
+        problems += _missing_headers(response, f"GET {path} ({response.status_code})")
+    return problems
+
+
+def _public_paths(app: Flask, filled: Callable[[str], str]) -> list[str]:
+    from tests.functional.test_hostile_requests import EXAMPLES, MORE
+
+    return [filled(example) for example in [*EXAMPLES.values(), *MORE, *ERRORS]]
+
+
+def test_every_public_answer_carries_the_headers(
+    app: Flask, client: FlaskClient, filled: Callable[[str], str]
+) -> None:
+    assert _walk(client, _public_paths(app, filled)) == []
+    # answers to writes and refused methods, in their shapes
+    problems: list[str] = []
+    for method, path in (
+        ("POST", "/submit/niedersachsen-packt-an"),  # 400: the form again
+        ("POST", "/sign/niedersachsen-packt-an/zusammen-mehr"),
+        ("POST", "/api/v1/niedersachsen-packt-an/projects"),  # 401 JSON
+        ("POST", "/p/niedersachsen-packt-an"),  # 405 page
+        ("DELETE", "/feeds/all/projects.atom"),  # 405
+    ):
+        response = client.open(path, method=method)
+        assert response.status_code < 500, (method, path)
+        problems += _missing_headers(response, f"{method} {path} ({response.status_code})")
+    assert problems == []
+
+
+def test_answers_from_the_response_cache_carry_the_headers(
+    config: dict[str, Any],
+    make_app: Callable[[dict[str, Any]], Flask],
+    filled: Callable[[str], str],
+) -> None:
+    cached_app = make_app({**config, "RESPONSE_CACHE": True})
+    client = cached_app.test_client()
+    paths = _public_paths(cached_app, filled)
+    _walk(client, paths)  # renders and keeps what may be kept
+    assert _walk(client, paths) == []  # the same, now largely from the cache
+
+
+def test_refusals_for_too_many_requests_carry_the_headers(
+    config: dict[str, Any], make_app: Callable[[dict[str, Any]], Flask], demo: Session
+) -> None:
+    limited = make_app({**config, "FORM_RATE_LIMIT": "1 per minute"}).test_client()
+    path = "/sign/niedersachsen-packt-an/zusammen-mehr"
+    limited.post(path)
+    refused = limited.post(path)
+    assert refused.status_code == 429
+    assert _missing_headers(refused, f"POST {path} (429)") == []

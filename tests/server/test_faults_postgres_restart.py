@@ -4,7 +4,8 @@ A cluster of the test's own (``pg_ctl`` on its own port and data directory) serv
 with the shipped configuration while clients keep asking. The cluster is stopped as an
 operator's restart stops it (fast: sessions ended with ``AdminShutdown``, also in the middle
 of a request), then started again. Every answer must be 200 or a 503 with ``Retry-After`` in
-its route's own shape; none a 500, none dropped; gunicorn's log without a traceback; and
+its route's own shape (a page, plain text, an SVG or PNG image, JSON; ``/healthz`` too);
+none a 500, none dropped; gunicorn's log without a traceback; and
 once PostgreSQL accepts connections again, every request answers 200 — the very first of
 each worker, too (the pool tests its connections before use), so recovery takes no longer
 than the database's own start, without restarting gunicorn.
@@ -12,7 +13,6 @@ than the database's own start, without restarting gunicorn.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import urllib.error
@@ -22,17 +22,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from tests.gunicorn_support import Gunicorn
-from tests.postgres_support import ThrowawayPostgres, postgres_binaries
-from widget_service import db
-from widget_service.demo import demo_document
-from widget_service.models import Channel
-from widget_service.operations import import_document
-from widget_service.timeutil import today
+from tests.postgres_support import ThrowawayPostgres, load_demo, require_binaries
+from widget_service.web.errors import RETRY_AFTER
 
 CLIENTS = 4
+MESSAGE = b"Die Datenbank antwortet gerade nicht."
 # each route class and the shape its 503 must have (media type of the answer)
 ROUTES: dict[str, str] = {
     "/": "text/html",
@@ -43,7 +38,12 @@ ROUTES: dict[str, str] = {
     "/fragment/projects?alliance=niedersachsen-packt-an&limit=5": "text/html",
     "/embed/events?alliance=all": "text/html",
     "/badge/niedersachsen-packt-an/stadt-sehnde.svg": "image/svg+xml",
+    "/badge/niedersachsen-packt-an/stadt-sehnde.png": "image/png",
     "/oembed?format=json&url={base}/p/niedersachsen-packt-an": "application/json",
+    "/api/v1/niedersachsen-packt-an/projects": "application/json",
+    "/sign/niedersachsen-packt-an/zusammen-mehr": "text/html",
+    "/newsletter/niedersachsen-packt-an/zusammen-mehr.txt": "text/plain",
+    "/healthz": "application/json",
 }
 
 
@@ -79,28 +79,9 @@ def _ask(base: str, path: str) -> Answer:
         return Answer(path, f"dropped ({type(error).__name__})", asked_at, "", None, b"")
 
 
-def _binaries() -> Path:
-    binaries = postgres_binaries()
-    if binaries is None:
-        if (os.environ.get("WIDGETS_TEST_DATABASE_URL") or "").startswith("postgres"):
-            pytest.fail("PostgreSQL tests are asked for, but initdb and pg_ctl are missing")
-        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed")
-    return binaries
-
-
-def _load_demo(url: str) -> None:
-    engine = db.make_engine(url)
-    try:
-        db.upgrade(engine)
-        with db.make_session_factory(engine)() as session:
-            import_document(session, demo_document(today()), Channel.DEMO)
-    finally:
-        engine.dispose()
-
-
 def test_postgres_restart_under_load_answers_503_then_recovers(tmp_path: Path) -> None:
-    with ThrowawayPostgres(_binaries()) as postgres:
-        _load_demo(postgres.url)
+    with ThrowawayPostgres(require_binaries()) as postgres:
+        load_demo(postgres.url)
         # the app's own answers are under test: with the response cache on, a warm route
         # keeps answering 200 from the cache while the database is away (which visitors
         # prefer; tests/functional/test_speed_response_cache.py covers the cache)
@@ -124,24 +105,26 @@ def test_postgres_restart_under_load_answers_503_then_recovers(tmp_path: Path) -
                 postgres.stop()
                 # while it is down, every route says so in its own shape
                 down = [_ask(server.url, path) for path in ROUTES]
-                health = _ask(server.url, "/healthz")
                 time.sleep(1.0)
                 postgres.start()  # returns once it accepts connections
                 back = time.monotonic()
                 time.sleep(1.5)
-                after = [_ask(server.url, path) for path in [*ROUTES, "/healthz"]]
+                after = [_ask(server.url, path) for path in ROUTES]
             finally:
                 stop.set()
                 for thread in threads:
                     thread.join()
             scrape = _ask(server.url, "/metrics")
 
+    # every shape while it is down, /healthz too: 503, Retry-After, readable
+    assert [answer.path for answer in down] == list(ROUTES)
     for answer in down:
         assert answer.status == "503", answer
-        assert answer.retry_after and answer.retry_after.isdigit(), answer
+        assert answer.retry_after and int(answer.retry_after) >= RETRY_AFTER, answer
         assert answer.media_type == ROUTES[answer.path], answer
         assert b"Traceback" not in answer.body
-    assert health.status == "503", health
+        if answer.media_type != "image/png":
+            assert MESSAGE in answer.body or b'"unavailable"' in answer.body, answer
     assert [answer for answer in after if answer.status != "200"] == []
     late = [answer for answer in answers if answer.asked_at > back and answer.status != "200"]
     assert late == [], late
@@ -150,7 +133,7 @@ def test_postgres_restart_under_load_answers_503_then_recovers(tmp_path: Path) -
     assert outcomes["200"] > 0 and outcomes["503"] > 0, outcomes
     for answer in answers:
         if answer.status == "503":
-            assert answer.retry_after, answer
+            assert answer.retry_after and int(answer.retry_after) >= RETRY_AFTER, answer
             assert answer.media_type == ROUTES[answer.path], answer
     # /metrics adds up both workers' counters: every feed answer is counted once
     feeds = [a for a in [*answers, *down, *after] if a.path.startswith("/feeds/")]

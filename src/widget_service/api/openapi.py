@@ -9,6 +9,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from ..http import cached, external_url, open_cors
+from ..models import PartnerKind, ProjectKind
 from ..record_schema import openapi_components
 
 # query parameters carry no control characters (http.py refuses them everywhere)
@@ -62,6 +63,19 @@ FILTERS = [
     _parameter("limit", "query", {"type": "integer", "minimum": 1, "maximum": 100}),
     _parameter("page", "query", {"type": "integer", "minimum": 1, "maximum": 100000}),
 ]
+# ``kind``: projects or success stories; partners by their kind
+KIND_FILTERS = {
+    "projects": [
+        _parameter(
+            "kind", "query", {"type": "string", "enum": [kind.value for kind in ProjectKind]}
+        )
+    ],
+    "partners": [
+        _parameter(
+            "kind", "query", {"type": "string", "enum": [kind.value for kind in PartnerKind]}
+        )
+    ],
+}
 
 
 def _section_paths(section: str, name: str) -> dict[str, Any]:
@@ -73,7 +87,7 @@ def _section_paths(section: str, name: str) -> dict[str, Any]:
             "get": {
                 "summary": f"Published {section}, newest first",
                 "operationId": f"list_{section}",
-                "parameters": FILTERS,
+                "parameters": FILTERS + KIND_FILTERS.get(section, []),
                 "responses": {
                     "200": {"description": "One page", "content": _listing(name)},
                     **_errors(400, 404),
@@ -156,7 +170,7 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "summary": "Active partners",
                 "operationId": "list_partners",
-                "parameters": FILTERS,
+                "parameters": FILTERS + KIND_FILTERS["partners"],
                 "responses": {**simple, **_errors(400, 404)},
             },
         },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from .. import db
 from . import views
 
 bp = Blueprint("campaign", __name__)
@@ -15,4 +16,6 @@ bp.add_url_rule(
     "/newsletter/<alliance>/<call>.<any(html, txt):fmt>", "newsletter_block", views.newsletter_block
 )
 bp.add_url_rule("/share/mastodon", "mastodon", views.mastodon)
+for _outage in db.OUTAGES:
+    bp.register_error_handler(_outage, views.outage)
 bp.add_app_template_global(views.share_links, "share_links_for")

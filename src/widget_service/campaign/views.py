@@ -26,6 +26,7 @@ from ..http import cached, external_url, open_cors
 from ..i18n import LANGUAGES, current_language, force_locale, gettext
 from ..models import Call
 from ..participation.signatures import confirmed_count
+from ..web import errors
 from . import newsletter, poster, share
 from .content import call_by_id
 from .logos import alliance_logo
@@ -292,7 +293,10 @@ def poster_pdf(alliance: str, call: str) -> Response:
 # --- the newsletter block -----------------------------------------------------------------
 
 # the block is ours; its images and links are absolute, its styles inline by design
-NEWSLETTER_CSP = "default-src 'none'; img-src *; style-src 'unsafe-inline'; frame-ancestors 'none'"
+NEWSLETTER_CSP = (
+    "default-src 'none'; img-src *; style-src 'unsafe-inline'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
 
 
 def newsletter_block(alliance: str, call: str, fmt: str) -> Response:
@@ -307,6 +311,19 @@ def newsletter_block(alliance: str, call: str, fmt: str) -> Response:
         response.headers["Content-Security-Policy"] = NEWSLETTER_CSP
     response.headers["Content-Language"] = lang
     return cached(open_cors(response), "page", last_modified=call_changed_at(found))
+
+
+def outage(error: Exception) -> Response:
+    """The database is away: the newsletter's text block says so in plain text, the rest
+    as the site's error page (503 with ``Retry-After`` either way)."""
+    if (
+        request.endpoint == "campaign.newsletter_block"
+        and (request.view_args or {}).get("fmt") == "txt"
+    ):
+        errors.log_outage(error)
+        response = Response(errors.unavailable_message() + "\n", mimetype="text/plain")
+        return errors.unavailable(response)
+    return errors.handle_outage(error)
 
 
 # --- Mastodon: which instance? ------------------------------------------------------------

@@ -88,8 +88,16 @@ def error_rendered(message: str, lang: str) -> Rendered:
 
 @cache
 def frame_script() -> str:
-    """The script of the iframe document: it reports the document's height to the host page."""
-    return (STATIC / "js" / "frame.js").read_text(encoding="utf-8").strip()
+    """The script of the iframe document: it reports the document's height to the host page
+    and starts a story's video on the visitor's click (video.js)."""
+    sizing = (STATIC / "js" / "frame.js").read_text(encoding="utf-8").strip()
+    return sizing + "\n" + video_script()
+
+
+@cache
+def video_script() -> str:
+    """The two-click video player's script (static/js/video.js)."""
+    return (STATIC / "js" / "video.js").read_text(encoding="utf-8").strip()
 
 
 def _hash(text: str) -> str:
@@ -99,10 +107,14 @@ def _hash(text: str) -> str:
 def _policy(script: bool) -> str:
     styles = " ".join(sorted(g.get("style_hashes", ()))) or "'none'"
     scripts = _hash(frame_script()) if script else "'none'"
-    return (
+    policy = (
         f"default-src 'none'; style-src {styles}; script-src {scripts}; img-src 'self' data:; "
         "base-uri 'none'; form-action 'self'; frame-ancestors *"
     )
+    if script and g.get("frame_sources"):
+        # a story's video: its player's origin, framed by the script after the click
+        policy += "; frame-src " + " ".join(sorted(g.frame_sources))
+    return policy
 
 
 def canvas_css(classes: str) -> str:

@@ -50,7 +50,9 @@ def _loader_source(folder: Path) -> str:
         name: dict(item.label) for name, item in widgets(folder).items() if item.mount == "iframe"
     }
     source = (STATIC / "js" / "embed.js").read_text(encoding="utf-8")
-    return source.replace("/*FRAMED*/{}", json.dumps(framed, ensure_ascii=False, sort_keys=True))
+    source = source.replace("/*FRAMED*/{}", json.dumps(framed, ensure_ascii=False, sort_keys=True))
+    # the two-click player of stories' videos, for the widgets in a Shadow DOM
+    return source.rstrip() + "\n" + render.video_script() + "\n"
 
 
 def loader_source() -> str:

@@ -8,17 +8,21 @@ has no copy yet through the guarded fetcher, makes it ours with :mod:`..images` 
 stores it as a :class:`StoredImage`; pages and widgets then show ``/images/<digest>.jpg``.
 A picture that cannot be fetched or read is tried again after :data:`RETRY_AFTER`, and
 its project is shown without a picture meanwhile; a copy once made stays until a newer
-one replaces it. With ``--all`` every picture is asked for again, with the validators
-of its copy (ETag, Last-Modified), so an unchanged one costs a 304.
+one replaces it. A story's video link gets the video's preview picture the same way, kept
+under the video's address (:mod:`..videos` says where each host has it). With ``--all``
+every picture is asked for again, with the validators of its copy (ETag, Last-Modified),
+so an unchanged one costs a 304.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from sqlalchemy import or_, select, union, update
 from sqlalchemy.orm import Session
@@ -27,6 +31,7 @@ from ..images import ImageError, Prepared, prepare
 from ..models import ETAG_LENGTH, LAST_MODIFIED_LENGTH, Partner, Project, Status, StoredImage
 from ..text import fitting
 from ..timeutil import utcnow
+from ..videos import PreviewKind, recognise
 from .fetch import Fetcher, FetchError
 
 log = logging.getLogger(__name__)
@@ -35,6 +40,7 @@ RETRY_AFTER = dt.timedelta(hours=6)
 MAX_PER_RUN = 500
 ACCEPT = "image/jpeg, image/png, image/webp, image/gif;q=0.8, */*;q=0.1"
 ERROR_LENGTH = 500
+JSON_ACCEPT = "application/json, application/json+oembed;q=0.9"
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,8 @@ def wanted_pictures(
     now: dt.datetime | None = None,
     limit: int = MAX_PER_RUN,
 ) -> list[str]:
-    """The addresses of published projects' pictures and partners' logos that need a copy.
+    """The addresses of published projects' pictures and partners' logos that need a copy,
+    and of their videos whose preview needs one.
 
     With ``everything``: all of them, to be asked for again.
     """
@@ -88,7 +95,62 @@ def wanted_pictures(
         logos = logos.where(Partner.logo.not_in(settled))
     both = union(pictures, logos).subquery()
     query = select(both.c.url).order_by(both.c.url).limit(limit)
-    return [url for url in session.scalars(query) if url]
+    found = [url for url in session.scalars(query) if url]
+    rest = limit - len(found)
+    return found + wanted_previews(session, everything=everything, now=moment, limit=rest)
+
+
+def wanted_previews(
+    session: Session,
+    *,
+    everything: bool = False,
+    now: dt.datetime | None = None,
+    limit: int = MAX_PER_RUN,
+) -> list[str]:
+    """The video links of published projects whose preview picture needs a copy; links to
+    no known host need none.
+
+    Of projects the office has yet to look at, only YouTube's and Vimeo's are fetched (for
+    the moderation preview): a PeerTube link can name any host, and an anonymous visitor
+    must not make this service ask one before the office has approved it.
+    """
+    moment = now or utcnow()
+    query = (
+        select(Project.video, Project.status)
+        .where(
+            Project.status.in_((Status.PUBLISHED, Status.PENDING)),
+            Project.video.is_not(None),
+        )
+        .order_by(Project.video)
+    )
+    if not everything:
+        settled = select(StoredImage.url).where(
+            or_(StoredImage.digest.is_not(None), StoredImage.tried_at > moment - RETRY_AFTER)
+        )
+        query = query.where(Project.video.not_in(settled.scalar_subquery()))
+    found: list[str] = []
+    if limit <= 0:
+        return found
+    for url, status in session.execute(query):
+        video = recognise(url)
+        if url is None or video is None or url in found:
+            continue
+        if status == Status.PENDING and video.preview_kind == PreviewKind.PEERTUBE:
+            continue
+        found.append(url)
+    return found[:limit]
+
+
+# ``session.info`` key: video links whose preview the answer copies once it has gone out
+PREVIEWS_AFTER_RESPONSE = "widget_service.video_previews"
+
+
+def copy_preview_soon(session: Session, url: str | None) -> None:
+    """Note a just-published story's video link: the web process copies its preview once
+    the answer has gone out (``create_app``), so the widget shows it without waiting for
+    the next poll. Nothing is fetched inside the request."""
+    if url and recognise(url) is not None:
+        session.info.setdefault(PREVIEWS_AFTER_RESPONSE, set()).add(url)
 
 
 def copy_pictures(
@@ -125,10 +187,11 @@ def fetch_picture(
     """Download and prepare one picture, conditionally on the ``validators`` of its copy.
 
     Pictures bypass the response cache: the copy is kept here, and the cache would keep
-    every original beside it.
+    every original beside it. For a video's link, the picture is its preview.
     """
     try:
-        fetched = fetcher.fetch(url, accept=ACCEPT, validators=validators or (None, None))
+        address = preview_address(fetcher, url)
+        fetched = fetcher.fetch(address, accept=ACCEPT, validators=validators or (None, None))
     except FetchError as error:
         return PictureOutcome(url, error=str(error))
     except Exception as error:  # one picture's surprise must not end the run
@@ -146,6 +209,35 @@ def fetch_picture(
         log.exception("reading the picture %s failed unexpectedly", url)
         return PictureOutcome(url, error=f"the picture could not be read ({type(error).__name__})")
     return PictureOutcome(url, prepared, etag=fetched.etag, last_modified=fetched.last_modified)
+
+
+def preview_address(fetcher: Fetcher, url: str) -> str:
+    """Where the picture for ``url`` is: ``url`` itself, or a video's preview picture (read
+    from the host's oEmbed document or PeerTube's API where the address is not fixed)."""
+    video = recognise(url)
+    if video is None:
+        return url
+    if video.preview_kind == PreviewKind.PICTURE:
+        return video.preview
+    document = fetcher.fetch(video.preview, accept=JSON_ACCEPT)
+    try:
+        data = json.loads(document.body)
+    except ValueError:
+        raise FetchError("the video's description is not JSON") from None
+    if not isinstance(data, dict):
+        raise FetchError("the video's description is not a JSON object")
+    keys = (
+        ("thumbnail_url",)
+        if video.preview_kind == PreviewKind.OEMBED
+        else ("previewPath", "thumbnailPath")
+    )
+    for key in keys:
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            found = urljoin(video.preview, value.strip())
+            if found.startswith(("https://", "http://")):
+                return found
+    raise FetchError("the video has no preview picture")
 
 
 def _keep_validators(row: StoredImage, outcome: PictureOutcome) -> None:
@@ -183,7 +275,8 @@ def store_picture(
         row.copied_at = moment
         row.error, row.failures = None, 0
         # pages, widgets and feeds that show the picture change: their ETags must too
-        for model, column in ((Project, Project.image), (Partner, Partner.logo)):
+        columns = ((Project, Project.image), (Project, Project.video), (Partner, Partner.logo))
+        for model, column in columns:
             session.execute(update(model).where(column == outcome.url).values(updated_at=moment))
         summary.copied += 1
     session.commit()

@@ -29,7 +29,7 @@ from ..models import Alliance, Event, Partner, Project, Status
 from ..sanitize import clean_html, plain_text
 from ..text import ALL
 from ..timeutil import UTC
-from ..web.helpers import picture_url, site_name
+from ..web.helpers import picture_url, preview_url, site_name
 from . import render
 
 DEFAULT_LIMIT = 20
@@ -354,11 +354,17 @@ def _entry(
 
 
 def _enclosure(item: Project | Event) -> render.Enclosure | None:
-    """The item's picture: the service's copy where there is one, else its address."""
+    """The item's picture: the service's copy where there is one, else its address; for a
+    story without a picture, the copy of its video's preview."""
     if isinstance(item, Project) and item.picture is not None:
         copy = picture_url(item, absolute=True)
         if copy and item.picture.media_type:
             return render.Enclosure(copy, item.picture.media_type, item.picture.size or 0)
+    if isinstance(item, Project) and not item.image and item.video_picture is not None:
+        preview = preview_url(item, absolute=True)
+        if preview and item.video_picture.media_type:
+            stored = item.video_picture
+            return render.Enclosure(preview, stored.media_type or "", stored.size or 0)
     return render.enclosure_for(absolute_url(item.image))
 
 

@@ -45,7 +45,9 @@ def webmaster_notes(operator: Operator) -> list[Note]:
                 "The operator keeps the IP address only in access logs for running the "
                 "service securely, for at most %(days)s days, and counts how often content "
                 "is shown on which website, without personal data. No cookies are set and no "
-                "other server is contacted. Legal basis: %(basis)s. More: %(privacy)s",
+                "other server is contacted; only a video, when a visitor clicks its play button, "
+                "is loaded from the host named beside the button (such as "
+                "youtube-nocookie.com). Legal basis: %(basis)s. More: %(privacy)s",
                 host=host,
                 operator=operator.name or host,
                 days=operator.log_days,

@@ -5,7 +5,8 @@ its ``method`` and ``route`` — the URL rule (``/sign/confirm/<token>``), never
 with its values or query string. E-mail addresses and query strings in messages are
 blanked; an exception is logged with its type and traceback, not its message (a database
 error can quote the values it refused). In JSON mode the service writes its own access
-line per request (``widget_service.access``) and gunicorn's access log is off
+line per request (``widget_service.access``; for an answer from the response cache with
+``"cache": "hit"``) and gunicorn's access log is off
 (deploy/gunicorn.conf.py), since gunicorn's would carry the client's address.
 """
 
@@ -97,13 +98,21 @@ def configure(app: Flask) -> bool:
 
 def log_request(route_class: str, status: int, seconds: float) -> None:
     """The access line of JSON mode: what was asked and how it went, nobody's address."""
-    logging.getLogger(ACCESS_LOGGER).info(
-        "%s %s",
-        request.method,
-        request.url_rule.rule if request.url_rule else "(unmatched)",
-        extra={
-            "route_class": route_class,
-            "status": status,
-            "duration_ms": round(seconds * 1000, 1),
-        },
-    )
+    route = request.url_rule.rule if request.url_rule else "(unmatched)"
+    log_answer(request.method, route, route_class, status, seconds)
+
+
+def log_answer(
+    method: str, route: str, route_class: str, status: int, seconds: float, *, cached: bool = False
+) -> None:
+    """An access line; ``cached`` for an answer the response cache gave without the app."""
+    extra: dict[str, Any] = {
+        "route_class": route_class,
+        "status": status,
+        "duration_ms": round(seconds * 1000, 1),
+    }
+    if cached:
+        extra["cache"] = "hit"
+        extra["route"] = route  # no request context: the formatter cannot add it
+        extra["method"] = method
+    logging.getLogger(ACCESS_LOGGER).info("%s %s", method, route, extra=extra)

@@ -56,7 +56,7 @@ def observe_request(route_class: str, method: str, status: int, seconds: float) 
     LATENCY.labels(route_class).observe(seconds)
 
 
-def observe_cache(route_class: str, hit: bool) -> None:
+def observe_cache(route_class: str, *, hit: bool) -> None:
     RESPONSE_CACHE.labels(route_class, "hit" if hit else "miss").inc()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.wrappers import Response
 
+from ..config import ConfigurationError
 from . import forms
 
 DEFAULTS = {
@@ -20,12 +21,24 @@ DEFAULTS = {
 }
 
 
+def retention_days(value: object) -> int:
+    """``WIDGETS_SIGNATURE_RETENTION_DAYS`` as a whole number of days (0 or more): the purge
+    and the privacy policy read the same number, so a typo stops the start."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or len(text) > 5:
+        raise ConfigurationError(
+            f"WIDGETS_SIGNATURE_RETENTION_DAYS must be a whole number of days, not {value!r}."
+        )
+    return int(text)
+
+
 def init_app(app: Flask) -> None:
     from . import cli, views
     from .blueprint import bp
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
+    app.config["SIGNATURE_RETENTION_DAYS"] = retention_days(app.config["SIGNATURE_RETENTION_DAYS"])
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         submit_state=views.submit_state,

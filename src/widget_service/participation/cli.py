@@ -54,6 +54,6 @@ def export_command(alliance: str, call: str) -> None:
 def purge_command() -> None:
     """Delete the signatures of calls that ended more than WIDGETS_SIGNATURE_RETENTION_DAYS
     ago, and those never confirmed."""
-    days = int(current_app.config["SIGNATURE_RETENTION_DAYS"])
+    days = current_app.config["SIGNATURE_RETENTION_DAYS"]
     count = operations.purge_signatures(db.session(), days)
     click.echo(f"Deleted {count} signature(s).")

@@ -15,6 +15,7 @@ from ..http import cached, open_cors
 from ..images import EXTENSIONS
 from ..models import Alliance
 from ..text import ALL
+from ..web.errors import RETRY_AFTER
 
 PAGE_SIZE = 12
 
@@ -36,6 +37,7 @@ def healthz() -> tuple[Response, int]:
         response, status = jsonify(status="ok"), 200
     else:
         response, status = jsonify(status="unavailable"), 503
+        response.headers["Retry-After"] = str(RETRY_AFTER)
     response.headers["Cache-Control"] = "no-store"
     return response, status
 

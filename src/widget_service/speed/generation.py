@@ -25,6 +25,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from ..models import (
@@ -183,8 +184,19 @@ class Marker:
                 self._redis_failed(error)
             else:
                 if value is None:
-                    value = self._seed_redis()
+                    try:
+                        value = self._seed_redis()
+                    except SQLAlchemyError as error:
+                        # the database is away as well: no cache until both answer
+                        log.warning("Cannot read the content generation: %s", error)
+                        return None
+                    except Exception as error:  # any Redis failure: fall back, say so
+                        self._redis_failed(error)
+                        return self._file_token()
                 return "r" + (value.decode() if isinstance(value, bytes) else str(value))
+        return self._file_token()
+
+    def _file_token(self) -> str | None:
         try:
             status = os.stat(self.path)
         except OSError:

@@ -63,6 +63,15 @@ REFUSES_GZIP = re.compile(r"(^|,)\s*gzip\s*;\s*q=0(\.0*)?\s*(,|$)")
 # its Cache-Control says
 FORM_TOKEN = b'name="form_token"'
 MAX_AGE = re.compile(r"max-age=(\d+)")
+# what the app writes into the environ of a request it renders: the route that answered (its
+# URL rule) and the route's class (monitoring does), kept with the entry and put back into
+# the environ of each hit
+ROUTE_CLASS = "widget_service.route_class"
+ROUTE = "widget_service.route"
+# put into the environ of a hit before the listeners hear of it: the status sent from the
+# cache (200, or 304 for a conditional request) and time.perf_counter() at its arrival
+CACHE_STATUS = "widget_service.cache_status"
+STARTED = "widget_service.started"
 
 
 def accepts_gzip(environ: Environ) -> bool:
@@ -133,8 +142,12 @@ class ResponseCache:
         self.hits = 0
         self.misses = 0
         # told of each answer given from the cache, which the app's own hooks never see
-        # (e.g. counting an embed's reach): called with the request's WSGI environ
+        # (e.g. counting an embed's reach, metrics): called with the request's WSGI environ,
+        # which then holds ROUTE, ROUTE_CLASS, CACHE_STATUS and STARTED
         self.hit_listeners: list[Callable[[Environ], None]] = []
+        # told of each lookup that found nothing, once the app has rendered the answer: the
+        # environ then holds the ROUTE_CLASS the app gave it
+        self.miss_listeners: list[Callable[[Environ], None]] = []
 
     # -- the request --------------------------------------------------------------------------
 
@@ -150,6 +163,7 @@ class ResponseCache:
         return self._through(environ, start_response)
 
     def _cached(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
         token = self.marker.token()
         if token is None:
             return self._through(environ, start_response)
@@ -162,9 +176,13 @@ class ResponseCache:
             entry = self._shared_get(key)
         if entry is not None:
             self.hits += 1
+            answer = self._answer(entry, environ, start_response)
+            environ[ROUTE_CLASS] = entry.route_class
+            environ[ROUTE] = entry.route
+            environ[STARTED] = started
             for listener in self.hit_listeners:
                 listener(environ)
-            return self._answer(entry, environ, start_response)
+            return answer
         if environ.get("REQUEST_METHOD") == "HEAD":
             return self._through(environ, start_response)
         self.misses += 1
@@ -173,9 +191,15 @@ class ResponseCache:
         inner.pop("HTTP_IF_NONE_MATCH", None)
         inner.pop("HTTP_IF_MODIFIED_SINCE", None)
         status, headers, body, result = self._render(inner)
+        route_class = str(inner.get(ROUTE_CLASS) or "")
+        environ[ROUTE_CLASS] = route_class
+        for listener in self.miss_listeners:
+            listener(environ)
         entry = self._storable(status, headers, body)
         if entry is None:
             return self._emit(status, headers, body, result, environ, start_response)
+        entry.route_class = route_class
+        entry.route = str(inner.get(ROUTE) or "")
         self.memory.put(key, entry)
         self._shared_put(key, entry)
         return self._answer(entry, environ, start_response, result)
@@ -305,9 +329,11 @@ class ResponseCache:
                 headers = [(n, etag if n.lower() == "etag" else v) for n, v in headers]
             headers.append(("Content-Encoding", "gzip"))
         if _not_modified(environ, etag, headers):
+            environ[CACHE_STATUS] = 304
             start_response("304 Not Modified", [h for h in headers if h[0].lower() not in ENTITY])
             return ClosingBody([], result)
         headers.append(("Content-Length", str(len(body))))
+        environ[CACHE_STATUS] = int(entry.status[:3])
         start_response(entry.status, headers)
         if environ.get("REQUEST_METHOD") == "HEAD":
             return ClosingBody([], result)

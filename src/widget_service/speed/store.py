@@ -28,6 +28,10 @@ class Entry:
     expires: float  # time.time() after which it is rendered again
     etag: str | None = None
     compressible: bool = False
+    # the route that rendered it and its class (what the app put in the environ), for
+    # metrics and the access log of answers given from the cache
+    route_class: str = ""
+    route: str = ""
     _gzipped: bytes | None = field(default=None, repr=False)
 
     @property
@@ -43,6 +47,8 @@ class Entry:
     def dumps(self) -> bytes:
         head = {"s": self.status, "h": self.headers, "x": self.expires, "e": self.etag}
         head["c"] = self.compressible
+        head["r"] = self.route_class
+        head["u"] = self.route
         return json.dumps(head, separators=(",", ":")).encode() + b"\n" + self.body
 
     @classmethod
@@ -56,6 +62,8 @@ class Entry:
             expires=float(meta["x"]),
             etag=meta["e"],
             compressible=bool(meta["c"]),
+            route_class=str(meta.get("r") or ""),
+            route=str(meta.get("u") or ""),
         )
 
 

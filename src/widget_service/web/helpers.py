@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, render_template, request, url_for
 from markupsafe import Markup
 
 from ..colors import darken_until, readable_on
@@ -18,6 +18,7 @@ from ..i18n import current_language, gettext, lazy_gettext, requested_language
 from ..images import EXTENSIONS
 from ..models import Alliance, Call, Partner, PartnerKind, Project
 from ..text import is_hex_color, whole_sentences
+from ..videos import link_host, recognise
 
 PARTNER_KINDS = {
     PartnerKind.MUNICIPALITY: lazy_gettext("Municipality"),
@@ -119,6 +120,53 @@ def picture_tag(
     return tag + (Markup(' loading="lazy" decoding="async">') if lazy else Markup(">"))
 
 
+def preview_url(project: Project, absolute: bool = False) -> str | None:
+    """The address of the service's copy of a story's video preview; None while there is
+    none."""
+    stored = project.video_picture
+    if stored is None or stored.digest is None or stored.media_type not in EXTENSIONS:
+        return None
+    digest, extension = stored.digest, EXTENSIONS[stored.media_type]
+    if absolute:  # widgets on other sites, feeds
+        return external_url("public.picture", digest=digest, extension=extension)
+    return url_for("public.picture", digest=digest, extension=extension)
+
+
+def has_player(project: Project) -> bool:
+    """Whether a project's video link is one the two-click player plays (videos.py)."""
+    return recognise(project.video) is not None
+
+
+def video_player(project: Project, *, absolute: bool = False) -> Markup:
+    """A story's video as a two-click player (see videos.py), or nothing without a video.
+
+    The player is a link to the video with the preview picture (our copy; a neutral
+    placeholder while there is none) and a note naming the host; a script (static/js/
+    video.js) turns a click into the player's frame. The frame's origin is collected for
+    the response's ``frame-src``. A link to a host we do not know stays a plain link.
+    """
+    if not project.video:
+        return Markup("")
+    video = recognise(project.video)
+    if video is None:
+        host = link_host(project.video)
+        if host is None:
+            return Markup("")
+        return Markup(render_template("video.html", video=None, url=project.video, host=host))  # noqa: S704 (our template)
+    origins: set[str] = g.setdefault("frame_sources", set())
+    origins.add(video.origin)
+    stored = project.video_picture
+    html = render_template(
+        "video.html",
+        video=video,
+        picture=preview_url(project, absolute),
+        stored=stored,
+        title=project.title,
+        note_id=f"aw-video-note-{project.id or 0}",
+    )
+    return Markup(html)  # noqa: S704 (our template)
+
+
 def page_url(**changes: object) -> str:
     """The current page's URL with some query parameters changed (None removes one)."""
     args = dict(request.args.items())
@@ -191,6 +239,8 @@ def init_app(app: Flask) -> None:
         partner_kind=partner_kind,
         partner_kinds=partner_kinds,
         picture_tag=picture_tag,
+        has_player=has_player,
+        video_player=video_player,
         requested_language=requested_language,
         site_name=site_name,
     )
