@@ -131,6 +131,8 @@ class Widget:
     # the common parameters this widget does not use: checked, then ignored, so a set of
     # data- attributes copied from another widget works (CONTRACT: "the same in every form")
     ignored: Mapping[str, Parameter] = field(default_factory=dict)
+    # where the builder lists it: lower first, then by name (what webmasters want most first)
+    order: int = 100
 
     @property
     def template(self) -> str:
@@ -278,6 +280,7 @@ def _load(folder: Path, common: Mapping[str, Mapping[str, Any]]) -> Widget:
         frame=_frame(folder.name, spec.get("frame", {}), parameters),
         snippets=_snippets(folder.name, spec.get("snippets")),
         ignored={name: _parameter(name, common[name]) for name in common if name not in merged},
+        order=int(spec.get("order", 100)),
     )
 
 

@@ -91,11 +91,14 @@ def test_the_builder_form_comes_from_the_declarations(
     )
     client = make_app({**config, "WIDGETS_PATH": str(operator_folder)}).test_client()
     page = client.get(f"/widgets?widget=neueste&alliance={PA}").get_data(as_text=True)
-    field = re.search(r'<div class="field" data-widgets="neueste">.*?</div>', page, re.S)
+    field = re.search(
+        r'<div class="field" id="f-order" data-widgets="neueste">.*?</div>', page, re.S
+    )
     assert field is not None, page
     assert '<label for="b-order">Reihenfolge</label>' in field.group(0)
     assert '<option value="old">Älteste zuerst</option>' in field.group(0)
     assert '<option value="">Alle</option>' in field.group(0)  # no default: "all" is a choice
     english = client.get("/widgets?widget=projects&lang=en").get_data(as_text=True)
     assert '<label for="b-order">Order</label>' in english
-    assert re.search(r'data-widgets="neueste" hidden>\s*<label for="b-order">', english)
+    shown = r'id="f-order" data-widgets="neueste" hidden>\s*<label for="b-order">'
+    assert re.search(shown, english)

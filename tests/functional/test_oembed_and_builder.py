@@ -314,12 +314,11 @@ def test_builder_fills_in_what_banner_and_badge_need_and_offers_image_links(
     url, size, _ = image_of(client, banner["image"])
     assert re.fullmatch(rf"{BASE}/banner/[a-z-]+/[a-z-]+\.png\?size=300x250", url)
     assert size == (300, 250)
-    badge = snippets(
-        client.get(f"/widgets?widget=badge&alliance={PA}&style=flat").get_data(as_text=True)
-    )
+    query = f"widget=badge&alliance={PA}&partner=stadt-sehnde&style=flat"
+    badge = snippets(client.get(f"/widgets?{query}").get_data(as_text=True))
     url, _, alt = image_of(client, badge["image"])
-    assert re.fullmatch(rf"{BASE}/badge/{PA}/[a-z-]+\.png\?style=flat", url)
-    assert alt.startswith("Mitgliedsbadge: ")
+    assert url == f"{BASE}/badge/{PA}/stadt-sehnde.png?style=flat"
+    assert alt.startswith("Mitgliedssiegel: ")
     assert 'data-style="flat"' in badge["loader"]
 
 
@@ -357,7 +356,8 @@ def answered_widget(client: FlaskClient, oembed_address: str) -> str:
 def test_every_snippet_speaks_the_widget_language_not_the_page_language(
     client: FlaskClient, name: str
 ) -> None:
-    # the widget in English on a German page
+    # the widget in English on a German page (a badge names its partner)
+    name += f"&alliance={PA}&partner=landkreis-peine" if name == "badge" else ""
     markup = client.get(f"/widgets?widget={name}&language=en").get_data(as_text=True)
     assert '<html lang="de">' in markup
     found = snippets(markup)
@@ -378,14 +378,15 @@ def test_every_snippet_speaks_the_widget_language_not_the_page_language(
 
 @pytest.mark.usefixtures("demo")
 def test_every_option_the_builder_offers_for_a_badge_works(client: FlaskClient) -> None:
-    markup = client.get(f"/widgets?widget=badge&alliance={PA}").get_data(as_text=True)
+    query = f"widget=badge&alliance={PA}&partner=stadt-sehnde"
+    markup = client.get(f"/widgets?{query}").get_data(as_text=True)
     select = re.search(r'<select id="b-style".*?</select>', markup, flags=re.DOTALL)
     assert select
     styles = re.findall(r'<option value="([a-z]+)"', select.group(0))
     assert styles == ["flat", "seal"]
     assert "Siegel" in select.group(0)
     for style in styles:
-        response = client.get(f"/widgets?widget=badge&alliance={PA}&style={style}")
+        response = client.get(f"/widgets?{query}&style={style}")
         assert response.status_code == 200, style
         loader = snippets(response.get_data(as_text=True))["loader"]
         assert (f'data-style="{style}"' in loader) == (style == "flat")  # seal: the default
@@ -412,8 +413,9 @@ def count_queries(app: Flask) -> Iterator[list[str]]:
 def test_the_builder_needs_no_query_per_alliance(
     app: Flask, client: FlaskClient, demo: Session, name: str
 ) -> None:
+    query = f"widget={name}" + ("&partner=landkreis-peine" if name == "badge" else "")
     with count_queries(app) as before:
-        assert client.get(f"/widgets?widget={name}").status_code == 200
+        assert client.get(f"/widgets?{query}").status_code == 200
     more = [f"weiteres-buendnis-{number}" for number in range(4)]
     document = {
         # named after the demo alliances, so the builder still picks the same first one
@@ -425,17 +427,26 @@ def test_the_builder_needs_no_query_per_alliance(
     }
     import_document(demo, document, Channel.IMPORT)
     with count_queries(app) as after:
-        markup = client.get(f"/widgets?widget={name}").get_data(as_text=True)
-    assert markup.count('<option value="aufruf"') == len(more)  # every alliance's call listed
+        markup = client.get(f"/widgets?{query}").get_data(as_text=True)
+    assert markup.count('<option value="weiteres-buendnis-') == len(more)  # every one listed
     assert len(after) == len(before), after
+    # one alliance's calls only (a banner shows one): the first, and one of the new ones
+    if name != "projects":
+        assert '<option value="aufruf"' not in markup
+    if name == "banner":
+        markup = client.get(f"/widgets?{query}&alliance={more[2]}").get_data(as_text=True)
+        assert markup.count('<option value="aufruf"') == 1
 
 
 @pytest.mark.usefixtures("demo")
 def test_builder_shows_only_the_options_of_the_chosen_widget(client: FlaskClient) -> None:
     markup = client.get("/widgets?widget=banner").get_data(as_text=True)
-    shown = r'<div class="field" data-widgets="[^"]*">\s*<label for="b-([a-z]+)"'
+    shown = r'<div class="field" id="f-[a-z]+" data-widgets="[^"]*">\s*<label for="b-([a-z]+)"'
     visible = re.findall(shown, markup)
-    assert set(visible) == {"alliance", "call", "size", "count", "theme", "lang", "title", "accent"}
+    assert set(visible) == {
+        *("alliance", "call", "size", "count", "theme", "lang", "title", "accent"),
+        *("heading", "padding"),
+    }
     assert '<select id="b-limit"' not in markup  # a number input, disabled while hidden
     assert re.search(r'<input id="b-limit"[^>]* disabled>', markup)
 
@@ -449,7 +460,9 @@ def test_builder_shows_only_the_options_of_the_chosen_widget(client: FlaskClient
         ("widget=projects&limit=%C2%B2", 400, "„limit“ ist ungültig"),
         ("widget=projects&accent=red", 400, "„accent“ ist ungültig"),
         ("widget=projects&alliance=unknown", 404, "Das Bündnis „unknown“ gibt es nicht."),
-        (f"widget=badge&alliance={PA}&partner=bistum-hildesheim", 404, "Mitgliedschaft"),
+        # a partner of the other alliance is not offered: the builder asks for one
+        (f"widget=badge&alliance={PA}&partner=bistum-hildesheim", 400, "Wählen Sie einen Partner"),
+        (f"widget=badge&alliance={PA}", 400, "Wählen Sie einen Partner"),
     ],
 )
 def test_builder_explains_bad_options(

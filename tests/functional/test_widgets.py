@@ -343,6 +343,15 @@ def test_badge_current_and_former_members(client: FlaskClient) -> None:
     assert "Member since 2020" in text_of(english)
 
 
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize("style", ["seal", "flat"])
+def test_the_badge_widget_keeps_a_legal_form_together(client: FlaskClient, style: str) -> None:
+    query = f"alliance={HZ}&partner=landessportbund-niedersachsen&style={style}"
+    _, markup = get(client, "fragment", "badge", query)
+    assert "LandesSportBund Niedersachsen e.\u00a0V." in markup  # no line between "e." and "V."
+    assert "Niedersachsen e. V." not in markup
+
+
 def test_a_badge_for_a_membership_that_starts_later_says_from_when(
     client: FlaskClient, demo: Session
 ) -> None:

@@ -94,11 +94,17 @@ def clean(text: str) -> str:
 _UNBROKEN = re.compile(r"(?<!\w)(?:e\. V\.|e\. G\.|g\. e\. V\.|a\. D\.)(?!\w)")
 
 
+def keep_together(text: str) -> str:
+    """``text`` with the abbreviations of a legal form ("e. V.") joined by no-break spaces,
+    so no line ends between "e." and "V." (in the images and the badge widget alike)."""
+    return _UNBROKEN.sub(lambda found: found.group(0).replace(" ", "\u00a0"), text)
+
+
 def _pieces(text: str) -> list[tuple[str, bool]]:
     """Break opportunities: (piece, follows a space); words also break after a hyphen."""
     pieces: list[tuple[str, bool]] = []
     # abbreviations of a legal form stay on one line ("e. V.", not "e." / "V.")
-    text = _UNBROKEN.sub(lambda found: found.group(0).replace(" ", "\u00a0"), text)
+    text = keep_together(text)
     for index, word in enumerate(text.split(" ")):
         if not word:
             continue
@@ -270,14 +276,17 @@ class Colors:
 
 
 def tone_colors(brand: str | None, theme: Theme, tone: Tone) -> Colors:
-    """The message colour of a badge: the brand (or grey, or red) with AA-contrast text."""
+    """The message colour of a badge: the brand (or grey, or red) with AA-contrast text.
+
+    The brand is the alliance's own colour in both themes (made darker where white text
+    needs it), as the badge widget shows it; grey and red are lightened on dark."""
     if tone is Tone.MUTED:
         base = MUTED[theme]
     elif tone is Tone.ALERT:
         base = ALERT[theme]
     else:
         base = _brand(brand)
-    if theme is Theme.DARK:
+    if theme is Theme.DARK and tone is not Tone.BRAND:
         background = lighten_until(base, BLACK)
         return Colors(background, BLACK)
     background, text = text_pair(darken_until(base, WHITE), WHITE)

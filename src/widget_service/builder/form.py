@@ -29,17 +29,25 @@ class Field:
     spec: Parameter
     groups: tuple[Group, ...] = ()
     blank: str | None = None  # the text of an empty first option ("All"), or none
+    error: str | None = None  # what is wrong with its value, shown beside it
 
 
 @dataclass(frozen=True)
 class Sources:
-    """What the selects offer: the records a parameter's ``options`` names."""
+    """What the selects offer: the records a parameter's ``options`` names. With one alliance
+    chosen (``alliance``), its partners, regions, fields and calls only: the caller reads
+    ``partners`` and ``regions`` for it; fields and calls of the others are left out here."""
 
     alliances: Sequence[Alliance]
     partners: Sequence[Partner]
     regions: Sequence[str]
     calls: Mapping[str, Sequence[Call]]
     lang: str
+    alliance: str | None = None
+
+    def offered(self) -> list[Alliance]:
+        """The alliances whose fields and calls are offered."""
+        return [item for item in self.alliances if self.alliance in (None, item.slug)]
 
     def groups(self, source: str) -> tuple[Group, ...]:
         if source == "partners":
@@ -51,38 +59,50 @@ class Sources:
         if source == "fields":
             return tuple(
                 (alliance.name, [(item.slug, item.label(self.lang)) for item in alliance.fields])
-                for alliance in self.alliances
+                for alliance in self.offered()
             )
         if source == "calls":
             return tuple(
                 (alliance.name, [(call.slug, call.title) for call in self.calls[alliance.slug]])
-                for alliance in self.alliances
+                for alliance in self.offered()
                 if self.calls.get(alliance.slug)
             )
         raise ValueError(f"no options from {source!r}")
 
 
 def field_names(widgets: Mapping[str, Widget], common: Sequence[str]) -> list[str]:
-    """Every parameter the builder offers: the common ones in their order, then the others."""
-    offered = [
-        name
+    """Every parameter the builder offers: first what to show (the alliance and the selects of
+    records: partner, region, field, call, kind), then the widgets' own (style, size …), then
+    the common ones that say how (limit, layout, theme …), the common ones in their order."""
+    specs = [
+        (name, spec)
         for widget in widgets.values()
         for name, spec in widget.parameters.items()
         if spec.builder
     ]
+    offered = list(dict.fromkeys(name for name, _ in specs))
     names = [name for name in common if name in offered]
-    return names + [name for name in dict.fromkeys(offered) if name not in names]
+    names += [name for name in offered if name not in names]
+    choosing = {name for name, spec in specs if spec.type == "alliance" or spec.options}
+    first = [name for name in names if name in choosing]
+    own = [name for name in names if name not in choosing and name not in common]
+    return first + own + [name for name in names if name not in first and name not in own]
 
 
 def fields(
-    widgets: Mapping[str, Widget], common: Sequence[str], chosen: Widget, sources: Sources
+    widgets: Mapping[str, Widget],
+    common: Sequence[str],
+    chosen: Widget,
+    sources: Sources,
+    errors: Mapping[str, str] | None = None,
 ) -> list[Field]:
-    """The form's fields, each as the chosen widget declares it (or the first that does)."""
+    """The form's fields, each as the chosen widget declares it (or the first that does);
+    ``errors`` by parameter name are shown beside their field."""
     result = []
     for name in field_names(widgets, common):
         uses = tuple(item.name for item in widgets.values() if name in item.parameters)
         spec = chosen.parameters.get(name) or widgets[uses[0]].parameters[name]
-        result.append(_field(name, spec, uses, sources))
+        result.append(replace(_field(name, spec, uses, sources), error=(errors or {}).get(name)))
     return result
 
 
@@ -98,8 +118,11 @@ def _field(name: str, spec: Parameter, uses: tuple[str, ...], sources: Sources) 
         spec=spec,
     )
     optional = gettext("All") if spec.default is None and not spec.required else None
+    if spec.required and spec.default is None:
+        # never the first option in silence: a badge of someone else's membership
+        optional = gettext("Please choose")
     if spec.type == "alliance":
-        every = [("all", gettext("All alliances"))]
+        every = [("all", gettext("All alliances"))] if spec.allow_all else []
         named = [(alliance.slug, alliance.name) for alliance in sources.alliances]
         return replace(text, control="select", groups=((None, every + named),))
     if spec.options:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from flask import current_app, request
@@ -29,6 +30,7 @@ PAGE_WIDGETS = {
     "public.project": "projects",
     "public.event": "events",
     "public.partner": "badge",
+    "campaign.call_page": "banner",
 }
 # listing pages and the widget that shows the same list, with the page filters it takes
 LISTINGS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -77,21 +79,41 @@ def _same_site(parts: SplitResult, ours: SplitResult) -> bool:
     return same_host and _port(parts) == _port(ours)
 
 
-def _listing_target(endpoint: str, args: dict[str, str], query: str) -> tuple[Settings, str]:
+# what an oEmbed request may add to the page's widget: any of its parameters (the builder's
+# options), but not these, which are oEmbed's own or the page's
+NOT_OPTIONS = ("url", "format", "maxwidth", "maxheight", "lang")
+
+Target = tuple[str, dict[str, str], str]  # a widget's name, the page's parameters, a title
+
+
+def _listing_target(endpoint: str, args: dict[str, str], query: str) -> Target:
     """The list widget for a listing page (``/p/<alliance>/projects?region=…``), and its title."""
     name, names = LISTINGS[endpoint]
     given = parse_qs(query)
-    filters = {key: given[key][0] for key in names if given.get(key)}
-    settings = settings_from({**args, **filters}, name)
+    args = {**args, **{key: given[key][0] for key in names if given.get(key)}}
+    settings = settings_from(args, name)
     resolved = content.resolve(db.session(), filters_of(settings))  # unknown slugs: 404
     label = settings.widget.label[settings.lang]
     if resolved.alliance is None:
-        return settings, label
-    return settings, f"{label} – {resolved.alliance.name}"
+        return name, args, label
+    return name, args, f"{label} – {resolved.alliance.name}"
 
 
-def oembed_target(url: str) -> tuple[Settings, str]:
-    """The widget (and its title) that stands for one of our public pages."""
+def oembed_target(url: str, options: Mapping[str, str] | None = None) -> tuple[Settings, str]:
+    """The widget (and its title) that stands for one of our public pages.
+
+    ``options`` are the other parameters of the oEmbed request: ``widget`` (another widget
+    for the page's alliance, e.g. its ``submit`` form) and the widget's options (``limit``,
+    ``theme``, ``title`` …), so an oEmbed URL from the builder gives what its preview shows.
+    What the page says (alliance, item, partner, call, a listing's filters, language) wins.
+    """
+    name, args, title = _page_target(url)
+    wanted = {key: value for key, value in (options or {}).items() if key not in NOT_OPTIONS}
+    name = wanted.pop("widget", "").strip() or name
+    return settings_from({**wanted, **args}, name), title
+
+
+def _page_target(url: str) -> Target:
     parts = _split(url)
     ours = urlsplit(service_base())
     if parts is None or not _same_site(parts, ours):
@@ -110,16 +132,20 @@ def oembed_target(url: str) -> tuple[Settings, str]:
     args = {"alliance": alliance, "lang": lang}
     if endpoint == "public.alliance_page" and alliance != "all":
         title = content.alliance_by_slug(session, alliance).name
-        return settings_from(args, PAGE_WIDGETS[endpoint]), title
+        return PAGE_WIDGETS[endpoint], args, title
     if endpoint == "public.project":
         title = content.published_project(session, alliance, slug).title
-        return settings_from({**args, "item": slug}, PAGE_WIDGETS[endpoint]), title
+        return PAGE_WIDGETS[endpoint], {**args, "item": slug}, title
     if endpoint == "public.event":
         title = content.visible_event(session, alliance, slug).title
-        return settings_from({**args, "item": slug}, PAGE_WIDGETS[endpoint]), title
+        return PAGE_WIDGETS[endpoint], {**args, "item": slug}, title
     if endpoint == "public.partner":
         found = content.membership(session, alliance, slug)
-        return settings_from({**args, "partner": slug}, PAGE_WIDGETS[endpoint]), found.partner.name
+        return PAGE_WIDGETS[endpoint], {**args, "partner": slug}, found.partner.name
+    if endpoint == "campaign.call_page":
+        call = str(values.get("call", ""))
+        title = content.call_by_slug(session, alliance, call).title
+        return PAGE_WIDGETS[endpoint], {**args, "call": call}, title
     if endpoint in LISTINGS:
         return _listing_target(endpoint, args, parts.query)
     # /p/all is no page of its own (it redirects to the landing page): nothing to embed

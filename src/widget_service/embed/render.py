@@ -16,6 +16,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from .. import db
+from ..badges.render import keep_together
 from ..http import cached, open_cors
 from ..shipped import STATIC
 from ..widget_schema import Settings
@@ -54,11 +55,15 @@ def render_widget(settings: Settings, heading: int, data: dict[str, Any] | None 
     extra = data.pop("extra_css", "")
     last_modified = data.pop("last_modified", None)
     title = settings.text("title") or widget_.label[settings.lang]
+    # heading=none: the host page has a heading of its own; the items move up one level
+    titled = settings.text("heading") != "none"
     body = render_template(
         widget_.template,
         settings=settings,
         lang=settings.lang,
         heading=heading,
+        titled=titled,
+        item_heading=heading + 1 if titled else heading,
         title=title,
         layout=settings.text("layout"),
         item_url=lambda endpoint, **values: item_url(endpoint, settings, **values),
@@ -66,6 +71,7 @@ def render_widget(settings: Settings, heading: int, data: dict[str, Any] | None 
         calendar_url=calendar_url,
         badge_link=badge_link,
         monogram=monogram,
+        keep_together=keep_together,
         **data,
     )
     theme = settings.text("theme") or "light"
@@ -75,6 +81,8 @@ def render_widget(settings: Settings, heading: int, data: dict[str, Any] | None 
     classes = f"aw aw-{theme} {scope} aw-{widget_.name}-widget aw-{widget_.name}"
     if settings.text("layout"):
         classes += f" aw-layout-{settings.text('layout')}"
+    if settings.text("padding") == "none":
+        classes += " aw-flush"
     return Rendered(settings.lang, classes, css, Markup(body), title, last_modified)  # noqa: S704
 
 

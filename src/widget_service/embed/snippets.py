@@ -155,9 +155,11 @@ def page_for(settings: Settings) -> str:
     """The public page a widget stands for, in the widget's language: what its oEmbed URL
     points at (and oEmbed answers with this widget again) and where its loader snippet links."""
     reads, alliance, item = settings.widget.reads, settings.alliance, settings.text("item")
-    partner = settings.text("partner")
+    partner, call = settings.text("partner"), settings.text("call")
     if alliance and reads == "membership" and partner:
         return item_url("public.partner", settings, alliance=alliance, slug=partner)
+    if alliance and reads == "call" and call:
+        return item_url("campaign.call_page", settings, alliance=alliance, call=call)
     if alliance and item and reads in ITEM_PAGES:
         return item_url(ITEM_PAGES[reads], settings, alliance=alliance, slug=item)
     if reads in LISTING_PAGES:
@@ -168,5 +170,23 @@ def page_for(settings: Settings) -> str:
     return item_url("public.alliance_page", settings, alliance=alliance)
 
 
-def oembed_url(page: str) -> str:
-    return external_url("embed.oembed", url=page, format="json")
+# what the page of page_for already says, so the oEmbed URL does not repeat it
+PAGE_PARAMETERS = ("alliance", "lang", "item", "call")
+
+
+def oembed_url(settings: Settings) -> str:
+    """The oEmbed URL of the widget's page, with every option of the widget the page does
+    not say (``limit``, ``layout``, ``theme``, ``accent``, ``title``, ``heading`` …): oEmbed
+    then answers with the very widget the builder previews. ``widget`` names it, since a page
+    stands for one widget by itself (an alliance page for its projects, not its form)."""
+    page = page_for(settings)
+    said = set(PAGE_PARAMETERS)
+    reads = settings.widget.reads
+    if reads in LISTING_PAGES:
+        said.update(LISTING_PAGES[reads][1])
+    if reads == "membership":
+        said.add("partner")
+    options = {key: value for key, value in settings.query().items() if key not in said}
+    return external_url(
+        "embed.oembed", url=page, format="json", widget=settings.widget.name, **options
+    )

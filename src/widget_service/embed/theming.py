@@ -65,6 +65,55 @@ def theme_css(scope: str, theme: str, accent: str, extra: str = "") -> str:
     )
 
 
+# appended to every selector of a widget's style sheet: twice an id selector no element can
+# match (an id has no spaces), which never excludes anything and lifts each rule above the
+# class, element and one-id rules of a host page (".entry-content ul li", "#content .entry a")
+# that would otherwise reach into a server-side include, where no Shadow DOM keeps them out.
+# Every rule gains the same, so the widget's own rules keep their order among themselves.
+BOOST = ":not(#\\ ):not(#\\ )"
+
+
+def _boost_selectors(prelude: str) -> str:
+    selectors, depth, start = [], 0, 0
+    for index, char in enumerate(prelude):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            selectors.append(prelude[start:index])
+            start = index + 1
+    selectors.append(prelude[start:])
+    boosted = []
+    for selector in (item.strip() for item in selectors):
+        pseudo = selector.find("::")
+        if pseudo < 0:
+            boosted.append(selector + BOOST)
+        else:  # a pseudo-element stays last
+            boosted.append(selector[:pseudo] + BOOST + selector[pseudo:])
+    return ",".join(boosted)
+
+
+def boosted(css: str) -> str:
+    """``css`` (minified, no comments) with :data:`BOOST` after every selector; the blocks of
+    ``@media`` and ``@supports`` are boosted inside, declarations are left as they are."""
+    out, index = [], 0
+    while index < len(css):
+        opening = css.find("{", index)
+        if opening < 0:
+            out.append(css[index:])
+            break
+        prelude = css[index:opening].strip()
+        depth, closing = 1, opening + 1
+        while depth and closing < len(css):
+            depth += {"{": 1, "}": -1}.get(css[closing], 0)
+            closing += 1
+        block = css[opening + 1 : closing - 1]
+        if prelude.startswith("@"):
+            out.append(prelude + "{" + boosted(block) + "}")
+        else:
+            out.append(_boost_selectors(prelude) + "{" + block + "}")
+        index = closing
+    return "".join(out)
+
+
 def _minified(path: Path) -> str:
     # comments and indentation are for the people who read the source, not for every visitor
     text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
@@ -73,6 +122,7 @@ def _minified(path: Path) -> str:
 
 @cache
 def widget_css(folder: Path, name: str | None) -> str:
-    """The shared ``base.css`` of a widget folder, and widget ``name``'s own style sheet."""
+    """The shared ``base.css`` of a widget folder, and widget ``name``'s own style sheet, each
+    rule lifted above a host page's (:func:`boosted`)."""
     base = _minified(folder / "base.css")
-    return base if name is None else base + _minified(folder / name / "widget.css")
+    return boosted(base if name is None else base + _minified(folder / name / "widget.css"))

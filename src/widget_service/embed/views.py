@@ -78,7 +78,7 @@ def oembed() -> Response:
         raise InvalidParameter("url", "required")
     if len(url) > 2000:
         raise InvalidParameter("url", "too_long")
-    settings, title = oembed_target(url)
+    settings, title = oembed_target(url, request.args)
     width = bounded("maxwidth", 600, MIN_WIDTH)
     height = bounded("maxheight", frame_height(settings), MIN_HEIGHT)
     # all of it in the page's language, so the answer depends on the URL alone (no Vary)
