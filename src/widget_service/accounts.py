@@ -10,6 +10,9 @@ its own partner's projects and events (``partner``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import secrets
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -23,10 +26,40 @@ from .timeutil import utcnow
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1000
+# a one-time password made for a new account (or a reset) in the office: 20 characters
+ONE_TIME_PASSWORD_BYTES = 15
 
 _hasher = PasswordHasher()
 # checked against when no account matches, so an unknown address costs the same time
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@dataclasses.dataclass(frozen=True)
+class AccountProblem:
+    """Why an account cannot be created as asked: the field, a stable code the office
+    words in the reader's language, and the English text the shell prints."""
+
+    field: str  # email, password, role, partner
+    code: str
+    text: str
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.text}"
+
+
+class AccountInvalid(ValidationError):
+    """An account that cannot be created; ``found`` names each field's problem."""
+
+    def __init__(self, found: list[AccountProblem]) -> None:
+        super().__init__([str(problem) for problem in found])
+        self.found = found
+
+
+def one_time_password() -> str:
+    """A random password for a new account, shown once; the person changes it after the
+    first login."""
+    return secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
 
 
 def hash_password(password: str) -> str:
@@ -83,6 +116,7 @@ def change_password(user: User, new_password: str) -> None:
         raise ValidationError([f"password: {problem}"])
     user.password_hash = hash_password(new_password)
     user.session_epoch = (user.session_epoch or 0) + 1
+    user.password_change_due = False
 
 
 def create_user(
@@ -93,30 +127,45 @@ def create_user(
     *,
     alliances: list[str] | None = None,
     partner: str | None = None,
+    one_time: bool = False,
 ) -> User:
-    """Create an office account, committed; raise :class:`ValidationError` for a bad address,
-    password or reach, :class:`NotFound` for an unknown alliance or partner."""
-    problems = []
+    """Create an office account, committed; raise :class:`AccountInvalid` (a
+    :class:`ValidationError`) for a bad address, password or reach, :class:`NotFound` for an
+    unknown alliance or partner. The shell and the office both create accounts here."""
+    problems: list[AccountProblem] = []
     try:
         checked = record_fields("alliances")["contact_email"].check(address)
     except Invalid as error:
-        problems.append(f"email: {error}")
+        problems.append(AccountProblem("email", error.problem.code, str(error)))
         checked = None
     if not checked and not problems:
-        problems.append("email: must not be empty")
+        problems.append(AccountProblem("email", "empty", "must not be empty"))
     problem = password_problem(password)
     if problem:
-        problems.append(f"password: {problem}")
+        problems.append(
+            AccountProblem("password", "short", problem, {"count": MIN_PASSWORD_LENGTH})
+        )
     if checked and find_user(session, checked):
-        problems.append(f"email: an account for {checked} exists already")
+        problems.append(
+            AccountProblem("email", "account_exists", f"an account for {checked} exists already")
+        )
     if role == Role.PARTNER and not partner:
-        problems.append("partner: a partner account needs --partner")
+        problems.append(
+            AccountProblem("partner", "partner_needed", "a partner account needs --partner")
+        )
     if role != Role.PARTNER and partner:
-        problems.append("partner: only a partner account belongs to a partner")
+        problems.append(
+            AccountProblem("partner", "partner_only", "only a partner account belongs to a partner")
+        )
     if problems:
-        raise ValidationError(problems)
+        raise AccountInvalid(problems)
     assert checked is not None
-    user = User(email=checked.lower(), password_hash=hash_password(password), role=role)
+    user = User(
+        email=checked.lower(),
+        password_hash=hash_password(password),
+        role=role,
+        password_change_due=one_time,
+    )
     if partner:
         user.partner = _partner(session, partner)
     user.alliances = [_alliance(session, slug) for slug in alliances or ()]
@@ -151,6 +200,18 @@ def grant(session: Session, address: str, alliance: str) -> User:
     return user
 
 
+def revoke(session: Session, address: str, alliance: str) -> User:
+    """Let an account no longer work for one alliance, committed."""
+    user = find_user(session, address)
+    if user is None:
+        raise NotFound("account", address)
+    found = _alliance(session, alliance)
+    if found in user.alliances:
+        user.alliances.remove(found)
+    session.commit()
+    return user
+
+
 def disable(session: Session, address: str) -> User:
     """Close an account: it can no longer log in and its sessions end at once, committed."""
     user = find_user(session, address)
@@ -160,6 +221,29 @@ def disable(session: Session, address: str) -> User:
     user.session_epoch = (user.session_epoch or 0) + 1
     session.commit()
     return user
+
+
+def enable(session: Session, address: str) -> User:
+    """Open a disabled account again (with the password it had), committed."""
+    user = find_user(session, address)
+    if user is None:
+        raise NotFound("account", address)
+    user.active = True
+    session.commit()
+    return user
+
+
+def reset_password(session: Session, address: str) -> tuple[User, str]:
+    """Give an account a new one-time password, ending its sessions, committed; the
+    password is returned once and stored only as its hash."""
+    user = find_user(session, address)
+    if user is None:
+        raise NotFound("account", address)
+    password = one_time_password()
+    change_password(user, password)
+    user.password_change_due = True
+    session.commit()
+    return user, password
 
 
 def all_users(session: Session) -> list[User]:

@@ -118,6 +118,11 @@ def filters_from_args(
     return filters.page(page), page
 
 
+def _live_alliances() -> Select[int]:
+    """The ids of the alliances in use: an archived one is shown nowhere."""
+    return select(Alliance.id).where(Alliance.archived_on.is_(None))
+
+
 def _resolved(session: Session, wanted: Filters | Resolved) -> Resolved:
     # a caller that already resolved its filters (for a heading, say) saves the lookups
     return wanted if isinstance(wanted, Resolved) else resolve(session, wanted)
@@ -128,7 +133,9 @@ def resolve(session: Session, filters: Filters) -> Resolved:
     alliance = alliance_by_slug(session, filters.alliance) if filters.alliance else None
     partner = None
     if filters.partner:
-        partner = session.scalar(select(Partner).where(Partner.slug == filters.partner))
+        partner = session.scalar(
+            select(Partner).where(Partner.slug == filters.partner, Partner.archived_on.is_(None))
+        )
         if partner is None:
             raise NotFound("partner", filters.partner)
     field_ids: tuple[int, ...] | None = None
@@ -146,14 +153,24 @@ def resolve(session: Session, filters: Filters) -> Resolved:
 
 
 def all_alliances(session: Session) -> list[Alliance]:
-    """Every alliance of the instance, by name."""
-    query = select(Alliance).options(selectinload(Alliance.fields)).order_by(Alliance.name)
+    """Every alliance of the instance in use (not archived), by name."""
+    query = (
+        select(Alliance)
+        .options(selectinload(Alliance.fields))
+        .where(Alliance.archived_on.is_(None))
+        .order_by(Alliance.name)
+    )
     return list(session.scalars(query))
 
 
 def alliance_by_slug(session: Session, slug: str) -> Alliance:
-    """The alliance with ``slug``, its action fields loaded; raises :class:`NotFound`."""
-    query = select(Alliance).options(selectinload(Alliance.fields)).where(Alliance.slug == slug)
+    """The alliance with ``slug``, its action fields loaded; raises :class:`NotFound`, also
+    for an archived one."""
+    query = (
+        select(Alliance)
+        .options(selectinload(Alliance.fields))
+        .where(Alliance.slug == slug, Alliance.archived_on.is_(None))
+    )
     alliance = session.scalar(query)
     if alliance is None:
         raise NotFound("alliance", slug)
@@ -167,6 +184,8 @@ def _project_query(resolved: Resolved) -> Select[Project]:
     query = select(Project).where(Project.status == Status.PUBLISHED)
     if resolved.alliance is not None:
         query = query.where(Project.alliance_id == resolved.alliance.id)
+    else:
+        query = query.where(Project.alliance_id.in_(_live_alliances()))
     if resolved.partner is not None:
         query = query.where(Project.partner_id == resolved.partner.id)
     if resolved.filters.region:
@@ -252,6 +271,8 @@ def _event_query(resolved: Resolved) -> Select[Event]:
     query = select(Event).where(Event.status.in_(VISIBLE_EVENT_STATUSES))
     if resolved.alliance is not None:
         query = query.where(Event.alliance_id == resolved.alliance.id)
+    else:
+        query = query.where(Event.alliance_id.in_(_live_alliances()))
     if resolved.partner is not None:
         query = query.where(Event.partner_id == resolved.partner.id)
     if resolved.filters.region:
@@ -345,26 +366,34 @@ def visible_event(session: Session, alliance: str, slug: str) -> Event:
 
 
 def current_calls(session: Session, alliance: str | None, on: dt.date | None = None) -> list[Call]:
-    """Calls running on ``on`` (today in Berlin), newest first; ``None`` for every alliance."""
+    """Calls running on ``on`` (today in Berlin), newest first; ``None`` for every alliance.
+    Archived calls, and the calls of archived alliances, are not among them."""
     day = on or today()
     query = (
         select(Call)
         .options(joinedload(Call.alliance))
-        .where(Call.starts <= day, or_(Call.ends.is_(None), Call.ends >= day))
+        .where(
+            Call.starts <= day,
+            or_(Call.ends.is_(None), Call.ends >= day),
+            Call.archived_on.is_(None),
+        )
         .order_by(Call.starts.desc(), Call.id.desc())
     )
     if alliance is not None:
         query = query.where(Call.alliance_id == alliance_by_slug(session, alliance).id)
+    else:
+        query = query.where(Call.alliance_id.in_(_live_alliances()))
     return list(session.scalars(query))
 
 
 def call_by_slug(session: Session, alliance: str, slug: str) -> Call:
-    """A call of an alliance whether running or not (a banner says when it has ended)."""
+    """A call of an alliance whether running or not (a banner says when it has ended);
+    an archived call is not found."""
     found = alliance_by_slug(session, alliance)
     query = (
         select(Call)
         .options(joinedload(Call.alliance))
-        .where(Call.alliance_id == found.id, Call.slug == slug)
+        .where(Call.alliance_id == found.id, Call.slug == slug, Call.archived_on.is_(None))
     )
     call = session.scalar(query)
     if call is None:
@@ -386,17 +415,19 @@ def _active_membership(day: dt.date) -> object:
 def active_partners(
     session: Session, wanted: Filters | Resolved, on: dt.date | None = None
 ) -> list[Partner]:
-    """Partners with an active public membership in the alliance (or any), by name."""
+    """Partners with an active public membership in the alliance (or any), by name; an
+    archived partner, or a membership of an archived alliance, does not count."""
     day = on or today()
     resolved = _resolved(session, wanted)
     filters = resolved.filters
     member = select(Membership.partner_id).where(
         Membership.partner_id == Partner.id,
         _active_membership(day),  # type: ignore[arg-type]
+        Membership.alliance_id.in_(_live_alliances()),
     )
     if resolved.alliance is not None:
         member = member.where(Membership.alliance_id == resolved.alliance.id)
-    query = select(Partner).where(member.exists())
+    query = select(Partner).where(member.exists(), Partner.archived_on.is_(None))
     if resolved.partner is not None:
         query = query.where(Partner.id == resolved.partner.id)
     if filters.region:
@@ -416,7 +447,8 @@ def active_partners(
 
 
 def membership(session: Session, alliance: str, partner: str) -> Membership:
-    """The (public) membership of ``partner`` in ``alliance``, active or ended."""
+    """The (public) membership of ``partner`` in ``alliance``, active or ended (also when
+    the partner or the alliance has been archived: its badge then says it has ended)."""
     query = (
         select(Membership)
         .join(Membership.alliance)
@@ -445,7 +477,11 @@ def membership_by_id(session: Session, identifier: int) -> Membership:
 
 def regions(session: Session, alliance: Alliance | None = None) -> list[str]:
     """The regions that partners of the alliance (or any) name, sorted."""
-    query = select(Partner.region).where(Partner.region.is_not(None)).distinct()
+    query = (
+        select(Partner.region)
+        .where(Partner.region.is_not(None), Partner.archived_on.is_(None))
+        .distinct()
+    )
     if alliance is not None:
         query = query.join(Membership, Membership.partner_id == Partner.id).where(
             Membership.alliance_id == alliance.id

@@ -181,6 +181,8 @@ class Alliance(Timestamps, Base):
     logo: Mapped[str | None] = mapped_column(String(500))
     color: Mapped[str] = mapped_column(String(7), default="#005ea8")
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    # the day the office archived it: shown nowhere public, its memberships ended
+    archived_on: Mapped[dt.date | None] = mapped_column(Date)
 
     fields: Mapped[list[ActionField]] = relationship(
         back_populates="alliance",
@@ -229,6 +231,8 @@ class Partner(Timestamps, Base):
     website: Mapped[str | None] = mapped_column(String(500))
     logo: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
+    # the day the office archived it: in no public list, its badges say "former member"
+    archived_on: Mapped[dt.date | None] = mapped_column(Date)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="partner", cascade="all, delete-orphan"
@@ -263,14 +267,27 @@ class Membership(Timestamps, Base):
     alliance: Mapped[Alliance] = relationship(back_populates="memberships")
     partner: Mapped[Partner] = relationship(back_populates="memberships")
 
+    @property
+    def ended_on(self) -> dt.date | None:
+        """The day it ended: ``until``, or the day its partner or alliance was archived
+        when that came first; None while it lasts."""
+        days = [
+            day
+            for day in (self.until, self.partner.archived_on, self.alliance.archived_on)
+            if day is not None
+        ]
+        return min(days, default=None)
+
     def is_active(self, on: dt.date | None = None) -> bool:
-        """Active from ``since`` up to the day before ``until`` (the day it ended)."""
+        """Active from ``since`` up to the day before it ended."""
         day = on or today()
-        return self.since <= day and (self.until is None or day < self.until)
+        ended = self.ended_on
+        return self.since <= day and (ended is None or day < ended)
 
     def has_ended(self, on: dt.date | None = None) -> bool:
-        """True from the day in ``until`` on: a former member."""
-        return self.until is not None and self.until <= (on or today())
+        """True from the day it ended on: a former member."""
+        ended = self.ended_on
+        return ended is not None and ended <= (on or today())
 
 
 project_field = Table(
@@ -438,6 +455,8 @@ class Call(Timestamps, Base):
     # None: the alliance's colour
     background: Mapped[str | None] = mapped_column(String(7))
     foreground: Mapped[str | None] = mapped_column(String(7))
+    # the day the office archived it: no page, banner, widget or list shows it
+    archived_on: Mapped[dt.date | None] = mapped_column(Date)
 
     alliance: Mapped[Alliance] = relationship()
 
@@ -532,6 +551,9 @@ class User(Timestamps, Base):
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"))
     # advanced when the password changes: sessions issued before it end
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    # set while the password is a one-time password the office made: the person must
+    # choose their own before doing anything else
+    password_change_due: Mapped[bool] = mapped_column(Boolean, default=False)
 
     partner: Mapped[Partner | None] = relationship()
     alliances: Mapped[list[Alliance]] = relationship(secondary="office_user_alliance")

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from tests.office_support import PASSWORD, make_user
 from widget_service import reach
-from widget_service.models import Alliance, Channel, Project, Status
+from widget_service.models import Alliance, Channel, Partner, Project, Status
+from widget_service.timeutil import today
 
 from .conftest import LiveServer
 from .test_widgets_in_chromium import axe_violations
@@ -107,9 +108,12 @@ def _office_data(demo: Session) -> dict[str, Any]:
         submitter_name="E. Muster",
     )
     demo.add(waiting)
+    archived = demo.scalar(select(Partner).where(Partner.slug == "stadt-peine"))
+    assert archived is not None
+    archived.archived_on = today()
     demo.commit()
-    make_user(demo, "buero@example.org")
-    return {"waiting": waiting.id}
+    me = make_user(demo, "buero@example.org")
+    return {"waiting": waiting.id, "archived": archived.id, "me": me.id}
 
 
 @pytest.mark.parametrize("width", [1280, 375])
@@ -137,6 +141,10 @@ def test_office_pages_have_no_axe_violations(
         "/admin/sources/state",
         "/admin/statistics",
         "/admin/audit",
+        "/admin/accounts/",
+        f"/admin/accounts/{data['me']}",
+        f"/admin/partners/{data['archived']}",
+        "/admin/partners/?status=archived",
         "/admin/password",
     ]
     for path in paths:
@@ -150,3 +158,62 @@ def test_office_pages_have_no_axe_violations(
     page.get_by_role("button", name="Speichern", exact=True).click()
     expect(page.locator(".error-summary")).to_be_visible()
     assert axe_violations(page) == [], "form with errors"
+    page.goto(f"{live_server.url}/admin/accounts/")
+    page.get_by_role("button", name="Konto anlegen").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert axe_violations(page) == [], "account form with errors"
+
+
+def test_an_admin_creates_an_account_and_archives_a_partner_in_the_browser(
+    live_server: LiveServer, page: Page, browser: Any, demo: Session
+) -> None:
+    make_user(demo, "buero@example.org")
+    base = live_server.url
+    _log_in(page, base)
+    page.get_by_role("link", name="Konten").click()
+    page.get_by_label("E-Mail-Adresse").fill("kein-at")
+    page.get_by_label("Redaktion: die freigegebenen Bündnisse").check()
+    page.get_by_label("Niedersachsen packt an").check()
+    page.get_by_role("button", name="Konto anlegen").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link").first.click()
+    expect(page.get_by_label("E-Mail-Adresse")).to_be_focused()
+    page.get_by_label("E-Mail-Adresse").fill("redaktion@example.org")
+    page.get_by_role("button", name="Konto anlegen").click()
+    one_time = page.get_by_label("Einmalpasswort für redaktion@example.org")
+    plain = one_time.input_value()
+    assert len(plain) >= 12
+    assert axe_violations(page) == [], "the one-time password shown"
+    # the new editor logs in with it, in a browser of its own
+    other = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin")
+    newcomer = other.new_page()
+    newcomer.goto(f"{base}/admin/")
+    newcomer.get_by_label("E-Mail-Adresse").fill("redaktion@example.org")
+    newcomer.get_by_label("Passwort").fill(plain)
+    newcomer.get_by_role("button", name="Anmelden").click()
+    # the one-time password opens only the page to choose one's own
+    expect(newcomer.get_by_role("heading", level=1)).to_have_text("Passwort ändern")
+    newcomer.locator("#f-current").fill(plain)
+    newcomer.locator("#f-new").fill("mein-eigenes-passwort")
+    newcomer.locator("#f-repeat").fill("mein-eigenes-passwort")
+    newcomer.get_by_role("button", name="Passwort ändern").click()
+    expect(newcomer.get_by_role("heading", level=1)).to_have_text("Geschäftsstelle")
+    expect(newcomer.get_by_role("link", name="Konten")).to_have_count(0)
+    other.close()
+    # archive a partner: it leaves the partner widget, its badge says former member
+    partners = f"{base}/fragment/partners?alliance={PA}&limit=50"
+    assert "Stadt Peine" in page.request.get(partners).text()
+    page.goto(f"{base}/admin/partners/?q=stadt+peine")
+    page.get_by_role("link", name="Stadt Peine", exact=True).click()
+    page.get_by_role("button", name="Archivieren").click()
+    expect(page.get_by_role("status")).to_contain_text("Archiviert")
+    assert axe_violations(page) == [], "an archived partner"
+    assert "Stadt Peine" not in page.request.get(partners).text()
+    page.goto(f"{base}/badge/{PA}/stadt-peine.svg")
+    assert "ehemaliges Mitglied" in (page.locator("svg").get_attribute("aria-label") or "")
+    page.goto(f"{base}/admin/partners/?status=archived")
+    page.get_by_role("link", name="Stadt Peine", exact=True).click()
+    page.get_by_role("button", name="Wiederherstellen").click()
+    expect(page.get_by_role("status")).to_contain_text("Wiederhergestellt")
+    assert "Stadt Peine" in page.request.get(partners).text()

@@ -81,6 +81,8 @@ EXAMPLES = {
     "/admin/sources/state": "/admin/sources/state",
     "/admin/statistics": "/admin/statistics",
     "/admin/audit": "/admin/audit",
+    "/admin/accounts/": "/admin/accounts/",
+    "/admin/accounts/<int:account_id>": "/admin/accounts/1",
     "/p/<alliance>/calls/<call>": f"/p/{PA}/calls/zusammen-mehr",
     "/c/<int:call_id>": "/c/{call}",
     "/banner/<alliance>/<call>.pdf": f"/banner/{PA}/zusammen-mehr.pdf",

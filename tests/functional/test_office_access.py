@@ -28,6 +28,9 @@ OFFICE_PAGES = (
     "/admin/tokens/",
     "/admin/statistics",
     "/admin/audit",
+    "/admin/accounts/",
+    "/admin/accounts/{me}",
+    "/admin/partners/?status=archived",
     "/admin/password",
 )
 
@@ -42,10 +45,10 @@ def test_an_office_page_without_a_session_leads_to_the_login(client: FlaskClient
 def test_login_then_every_office_page_answers_private_and_unframed(
     client: FlaskClient, demo: Session
 ) -> None:
-    make_user(demo, "buero@example.org")
+    me = make_user(demo, "buero@example.org")
     response = login(client, "Buero@Example.org")
     assert response.status_code == 303 and response.headers["Location"] == "/admin/"
-    for path in ("/admin/login", *OFFICE_PAGES):
+    for path in ("/admin/login", *(page.format(me=me.id) for page in OFFICE_PAGES)):
         page = client.get(path, follow_redirects=path == "/admin/login")
         assert page.status_code == 200, path
         assert page.headers["Cache-Control"] == "no-store", path

@@ -80,6 +80,30 @@ def test_users_create_grant_list_disable(runner: FlaskCliRunner, demo: Session) 
     assert runner.invoke(args=["users", "disable", "niemand@example.org"]).exit_code == 1
 
 
+def test_users_revoke_and_enable(runner: FlaskCliRunner, demo: Session) -> None:
+    made = runner.invoke(
+        args=["users", "create", "redaktion@example.org", "--alliance", PA, *PASSWORD]
+    )
+    assert made.exit_code == 0, made.output
+    runner.invoke(args=["users", "grant", "redaktion@example.org", "niedersachsen-haelt-zusammen"])
+    revoked = runner.invoke(args=["users", "revoke", "redaktion@example.org", PA])
+    assert revoked.exit_code == 0, revoked.output
+    assert "now works for niedersachsen-haelt-zusammen." in revoked.output
+    user = demo.scalar(select(User).where(User.email == "redaktion@example.org"))
+    assert user is not None
+    demo.refresh(user)
+    assert [a.slug for a in user.alliances] == ["niedersachsen-haelt-zusammen"]
+    assert (
+        runner.invoke(args=["users", "revoke", "redaktion@example.org", "nirgends"]).exit_code == 1
+    )
+    runner.invoke(args=["users", "disable", "redaktion@example.org"])
+    enabled = runner.invoke(args=["users", "enable", "redaktion@example.org"])
+    assert enabled.exit_code == 0 and "Enabled redaktion@example.org." in enabled.output
+    demo.refresh(user)
+    assert user.active
+    assert runner.invoke(args=["users", "enable", "niemand@example.org"]).exit_code == 1
+
+
 def test_tokens_issue_list_revoke(app: Flask, runner: FlaskCliRunner, demo: Session) -> None:
     issued = runner.invoke(
         args=["tokens", "issue", PA, "landkreis-peine", "--trusted", "--label", "CMS"]

@@ -27,7 +27,7 @@ CLIENTS = 8
 REQUESTS = 480
 ROUTES = (
     "/widgets?widget=projects",
-    "/widgets?widget=badge",
+    "/widgets?widget=badge&alliance=niedersachsen-packt-an&partner=stadt-sehnde",
     "/widgets?widget=banner",
     "/widgets?widget=events",
     "/widgets?widget=partners",

@@ -67,7 +67,7 @@ def membership_changed_at(membership: Membership) -> dt.datetime:
     ]
     current = today()
     moments += [
-        _midnight(day) for day in (membership.since, membership.until) if day and day <= current
+        _midnight(day) for day in (membership.since, membership.ended_on) if day and day <= current
     ]
     return max(moments)
 
@@ -92,7 +92,7 @@ def membership_description(membership: Membership) -> str:
         return gettext(
             "%(partner)s: former member of the alliance “%(alliance)s” (%(since)s to %(until)s)",
             since=format_day(membership.since),
-            until=format_day(membership.until),
+            until=format_day(membership.ended_on),
             **names,
         )
     if membership.since > today():

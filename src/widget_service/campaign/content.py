@@ -13,11 +13,16 @@ LARGEST_ID = 2**31 - 1
 
 
 def call_by_id(session: Session, call_id: int) -> Call:
-    """The call behind a short address (``/c/<id>``)."""
+    """The call behind a short address (``/c/<id>``); an archived one, or one of an
+    archived alliance, is not found."""
     call = None
     if 0 < call_id <= LARGEST_ID:
-        query = select(Call).options(joinedload(Call.alliance)).where(Call.id == call_id)
+        query = (
+            select(Call)
+            .options(joinedload(Call.alliance))
+            .where(Call.id == call_id, Call.archived_on.is_(None))
+        )
         call = session.scalar(query)
-    if call is None:
+    if call is None or call.alliance.archived_on is not None:
         raise NotFound("call", str(call_id))
     return call

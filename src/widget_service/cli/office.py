@@ -76,6 +76,19 @@ def grant_user_command(email: str, alliance: str) -> None:
     click.echo(f"{user.email} now works for {', '.join(a.slug for a in user.alliances)}.")
 
 
+@users.command("revoke")
+@click.argument("email")
+@click.argument("alliance")
+def revoke_user_command(email: str, alliance: str) -> None:
+    """Let the account EMAIL no longer work for ALLIANCE."""
+    try:
+        user = accounts.revoke(_shell_session(), email, alliance)
+    except NotFound as error:
+        raise click.ClickException(f"there is no {error.kind} {error.slug!r}") from None
+    reach = ", ".join(a.slug for a in user.alliances) or "no alliance"
+    click.echo(f"{user.email} now works for {reach}.")
+
+
 @users.command("list")
 def list_users_command() -> None:
     """Show every account: id, address, role, state, reach, last login."""
@@ -95,6 +108,17 @@ def disable_user_command(email: str) -> None:
     except NotFound as error:
         raise click.ClickException(f"there is no {error.kind} {error.slug!r}") from None
     click.echo(f"Disabled {user.email}.")
+
+
+@users.command("enable")
+@click.argument("email")
+def enable_user_command(email: str) -> None:
+    """Open the disabled account EMAIL again."""
+    try:
+        user = accounts.enable(_shell_session(), email)
+    except NotFound as error:
+        raise click.ClickException(f"there is no {error.kind} {error.slug!r}") from None
+    click.echo(f"Enabled {user.email}.")
 
 
 tokens_group = AppGroup("tokens", help="Partners' API tokens.")

@@ -86,6 +86,22 @@ def may_record(session: Session, user: User, record: Any) -> bool:
     return False
 
 
+def may_archive(session: Session, user: User, record: Any) -> bool:
+    """Whether the account may archive or restore this record: an alliance only an admin;
+    a partner only when every alliance it belongs to is within reach (archiving it ends
+    its memberships everywhere); anything else it may change."""
+    if not may_record(session, user, record):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if isinstance(record, Alliance):
+        return False
+    if isinstance(record, Partner):
+        ids = set(alliance_ids(session, user) or [])
+        return all(m.alliance_id in ids for m in record.memberships)
+    return True
+
+
 def require(allowed: bool) -> None:
     """Stop the request with 403 unless ``allowed``."""
     if not allowed:

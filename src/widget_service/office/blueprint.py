@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, redirect, request, url_for
+from werkzeug.wrappers import Response
 
 from ..timeutil import BERLIN
 from . import csrf, views
-from .auth import login_required
+from .auth import current_account, login_required
 from .forms import STATUS_LABELS
 
 bp = Blueprint("office", __name__, url_prefix="/admin")
@@ -23,6 +24,20 @@ def _globals() -> dict[str, object]:
 def _check_csrf() -> None:
     if request.method == "POST":
         csrf.protect()
+
+
+# what an account with a one-time password may still reach: choosing its own, leaving
+PASSWORD_FIRST = frozenset({"office.password", "office.logout", "office.login"})
+
+
+@bp.before_request
+def _own_password_first() -> Response | None:
+    """An account logged in with a one-time password (made in the office) chooses its
+    own password before anything else."""
+    user = current_account()
+    if user is None or not user.password_change_due or request.endpoint in PASSWORD_FIRST:
+        return None
+    return redirect(url_for("office.password"), 303 if request.method == "POST" else 302)
 
 
 SECTIONS = "any(projects, events, partners, memberships, calls, alliances, sources)"
@@ -45,6 +60,13 @@ _add(f"/<{SECTIONS}:section_name>/", "records", views.records)
 _add(f"/<{SECTIONS}:section_name>/new", "new_record", views.new_record, ("GET", "POST"))
 _add(f"/<{SECTIONS}:section_name>/<int:record_id>", "record", views.record, ("GET", "POST"))
 _add(f"/<{SECTIONS}:section_name>/<int:record_id>/archive", "archive", views.archive, ("POST",))
+_add(
+    f"/<{SECTIONS}:section_name>/<int:record_id>/restore",
+    "restore",
+    views.archive,
+    ("POST",),
+    restore="yes",
+)
 _add("/memberships/<int:record_id>/end", "end_membership", views.end_membership, ("POST",))
 _add("/queue/", "queue", views.queue)
 _add("/queue/<ident>", "queue_item", views.queue_item)
@@ -74,5 +96,15 @@ _add(
     ("POST",),
     action="resume",
 )
+_add("/accounts/", "accounts", views.account_list, ("GET", "POST"))
+_add("/accounts/<int:account_id>", "account", views.account)
+for _action in ("grant", "revoke", "disable", "enable", "reset"):
+    _add(
+        f"/accounts/<int:account_id>/{_action}",
+        f"{_action}_account",
+        views.account_action,
+        ("POST",),
+        action=_action,
+    )
 _add("/statistics", "statistics", views.statistics)
 _add("/audit", "audit", views.audit_log)

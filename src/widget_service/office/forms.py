@@ -14,6 +14,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from ..accounts import AccountProblem
 from ..i18n import lazy_gettext
 from ..models import (
     EVENT_STATUSES,
@@ -25,6 +26,7 @@ from ..models import (
     Partner,
     Project,
     ProjectKind,
+    Role,
     Source,
     SourceKind,
 )
@@ -66,7 +68,13 @@ class Section:
     # the fields that name a record; fixed once it exists (addresses must keep working)
     keys: tuple[str, ...]
     scoped: bool = True  # belongs to one alliance
+    # projects and events by their status; alliances, partners and calls on a day
     archivable: bool = False
+
+    @property
+    def archived_on_a_day(self) -> bool:
+        """Archived by ``archived_on`` (alliances, partners, calls), not by a status."""
+        return hasattr(self.model, "archived_on")
 
     def input(self, name: str) -> Input | None:
         return next((item for item in self.inputs if item.name == name), None)
@@ -165,6 +173,7 @@ SECTIONS: dict[str, Section] = {
         ),
         ("slug",),
         scoped=False,
+        archivable=True,
     ),
     "memberships": Section(
         "memberships",
@@ -213,6 +222,7 @@ SECTIONS: dict[str, Section] = {
             Input("foreground", lazy_gettext("Text colour"), "color", hint="#ffffff"),
         ),
         ("alliance", "slug"),
+        archivable=True,
     ),
     "alliances": Section(
         "alliances",
@@ -240,6 +250,7 @@ SECTIONS: dict[str, Section] = {
         ),
         ("slug",),
         scoped=False,
+        archivable=True,
     ),
     "sources": Section(
         "sources",
@@ -275,6 +286,11 @@ STATUS_LABELS: dict[str, Any] = {
     "rejected": lazy_gettext("rejected"),
     "archived": lazy_gettext("archived"),
     "cancelled": lazy_gettext("cancelled"),
+}
+# the states of an alliance, partner or call, which are archived on a day instead
+ARCHIVE_LABELS: dict[str, Any] = {
+    "current": lazy_gettext("in use"),
+    "archived": lazy_gettext("archived"),
 }
 
 
@@ -410,3 +426,36 @@ def field_messages(errors: list[FieldError]) -> dict[str, str]:
         name = str(error.path[0]) if error.path else ""
         found.setdefault(name, message(error.problem))
     return found
+
+
+# --- accounts ----------------------------------------------------------------------------
+
+ROLE_LABELS: dict[str, Any] = {
+    Role.ADMIN.value: lazy_gettext("Administration: every alliance, accounts, the audit log"),
+    Role.EDITOR.value: lazy_gettext("Editor: the alliances granted"),
+    Role.PARTNER.value: lazy_gettext("Partner account: its own partner’s projects and events"),
+}
+ACCOUNT_PROBLEMS: dict[str, Any] = {
+    "empty": lazy_gettext("Please fill this in."),
+    "account_exists": lazy_gettext("There is an account for this address already."),
+    "short": lazy_gettext("Please use at least %(count)s characters."),
+    "partner_needed": lazy_gettext("Please choose the partner of a partner account."),
+    "partner_only": lazy_gettext("Only a partner account belongs to a partner."),
+}
+
+
+def account_messages(found: list[AccountProblem]) -> dict[str, str]:
+    """The problems of a new account in the reader's language, by field (the same checks
+    and codes as ``widget-service users create``)."""
+    messages: dict[str, str] = {}
+    for problem in found:
+        template = ACCOUNT_PROBLEMS.get(problem.code) or PROBLEMS.get(problem.code)
+        if template is None:
+            text = problem.text
+        else:
+            try:
+                text = str(template) % problem.params
+            except (KeyError, TypeError, ValueError):
+                text = str(template)
+        messages.setdefault(problem.field, text)
+    return messages

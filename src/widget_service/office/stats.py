@@ -30,6 +30,8 @@ from . import charts
 
 MONTHS = 12
 REACH_DAYS = 30
+# the biggest series a chart over time draws; the rest are summed in one
+TOP_SERIES = 5
 AGE_BUCKETS = ((1, "< 1"), (3, "1–3"), (7, "3–7"), (14, "7–14"), (10**6, "> 14"))
 
 
@@ -77,10 +79,46 @@ def _month_labels(end: dt.date, months: int) -> list[tuple[int, int]]:
     return list(reversed(found))
 
 
-def content_over_time(session: Session, ids: list[int] | None) -> dict[str, Any]:
-    """Projects and events published per month, the last twelve months, per alliance."""
+def _window() -> tuple[list[tuple[int, int]], dt.datetime, list[str]]:
+    """The last twelve months: (year, month) pairs, the first moment, and their labels."""
     months = _month_labels(today(), MONTHS)
     first = dt.datetime(months[0][0], months[0][1], 1, tzinfo=BERLIN)
+    labels = [f"{month:02d}/{str(year)[2:]}" for year, month in months]
+    return months, first, labels
+
+
+def _month_of(published: dt.datetime) -> tuple[int, int]:
+    local = published.astimezone(BERLIN)
+    return local.year, local.month
+
+
+def _monthly(
+    title: str,
+    per: dict[str, Counter[tuple[int, int]]],
+    other: str,
+    limit: int = TOP_SERIES,
+) -> dict[str, Any]:
+    """A column chart of counts per month, one series for each of the ``limit`` biggest
+    names and one for the rest (``other``), with the numbers for its table."""
+    months, _, labels = _window()
+    ranked = sorted(per, key=lambda name: (-sum(per[name].values()), name))
+    shown = ranked[:limit]
+    rest: Counter[tuple[int, int]] = Counter()
+    for name in ranked[limit:]:
+        rest.update(per[name])
+    series = [charts.Series(name, [per[name][key] for key in months]) for name in shown]
+    if rest:
+        series.append(charts.Series(other, [rest[key] for key in months]))
+    if not series:
+        series = [charts.Series(gettext("Published"), [0] * len(months))]
+    svg = charts.columns(title, labels, series, description=_describe(labels, series))
+    totals = [sum(one.values) for one in series]
+    return {"svg": svg, "labels": labels, "series": series, "title": title, "totals": totals}
+
+
+def content_over_time(session: Session, ids: list[int] | None) -> dict[str, Any]:
+    """Projects and events published per month, the last twelve months, per alliance."""
+    _, first, _ = _window()
     per: dict[str, Counter[tuple[int, int]]] = defaultdict(Counter)
     names = {a.id: a.name for a in session.scalars(_scoped(select(Alliance), Alliance.id, ids))}
     for model in (Project, Event):
@@ -94,15 +132,66 @@ def content_over_time(session: Session, ids: list[int] | None) -> dict[str, Any]
             )
         )
         for alliance_id, published in rows:
-            local = published.astimezone(BERLIN)
-            per[names.get(alliance_id, "?")][(local.year, local.month)] += 1
-    labels = [f"{month:02d}/{str(year)[2:]}" for year, month in months]
-    series = [charts.Series(name, [per[name][key] for key in months]) for name in sorted(per)] or [
-        charts.Series(gettext("Published"), [0] * len(months))
-    ]
-    title = gettext("Projects and events published per month")
-    svg = charts.columns(title, labels, series, description=_describe(labels, series))
-    return {"svg": svg, "labels": labels, "series": series, "title": title}
+            per[names.get(alliance_id, "?")][_month_of(published)] += 1
+    return _monthly(
+        gettext("Projects and events published per month, per alliance"),
+        per,
+        gettext("Other alliances"),
+    )
+
+
+def partners_over_time(session: Session, ids: list[int] | None) -> dict[str, Any]:
+    """Projects and events published per month by the partners who published most."""
+    _, first, _ = _window()
+    per: dict[str, Counter[tuple[int, int]]] = defaultdict(Counter)
+    for model in (Project, Event):
+        rows = session.execute(
+            _scoped(
+                select(Partner.name, model.published_at)
+                .join(Partner, model.partner_id == Partner.id)
+                .where(model.status == Status.PUBLISHED, model.published_at >= first),
+                model.alliance_id,
+                ids,
+            )
+        )
+        for name, published in rows:
+            per[name][_month_of(published)] += 1
+    return _monthly(
+        gettext("Projects and events published per month, per partner"),
+        per,
+        gettext("Other partners"),
+    )
+
+
+def fields_over_time(session: Session, ids: list[int] | None) -> dict[str, Any]:
+    """Projects and events published per month, per action field (an item with two
+    fields counts for each)."""
+    from ..i18n import current_language
+
+    _, first, _ = _window()
+    english = current_language() == "en"
+    per: dict[str, Counter[tuple[int, int]]] = defaultdict(Counter)
+    for model, table, column in (
+        (Project, project_field, project_field.c.project_id),
+        (Event, event_field, event_field.c.event_id),
+    ):
+        rows = session.execute(
+            _scoped(
+                select(ActionField.label_de, ActionField.label_en, model.published_at)
+                .join(table, table.c.field_id == ActionField.id)
+                .join(model, model.id == column)
+                .where(model.status == Status.PUBLISHED, model.published_at >= first),
+                model.alliance_id,
+                ids,
+            )
+        )
+        for german, label_en, published in rows:
+            per[label_en if english and label_en else german][_month_of(published)] += 1
+    return _monthly(
+        gettext("Projects and events published per month, per action field"),
+        per,
+        gettext("Other action fields"),
+    )
 
 
 def _describe(labels: list[str], series: list[charts.Series]) -> str:
@@ -230,7 +319,46 @@ def reach(session: Session, ids: list[int] | None) -> dict[str, Any]:
         "table": table,
         "labels": labels,
         "series": series,
+        "days": _reach_days(rows, kinds),
     }
+
+
+KIND_ORDER = {"banner": 0, "widget": 1, "badge": 2}
+
+
+def _reach_days(rows: list[ReachCount], kinds: dict[str, str]) -> list[dict[str, Any]]:
+    """Per embed (banners first), per day, newest first: on which sites it was served and
+    how often."""
+    per: dict[tuple[str, str, str], dict[dt.date, Counter[str]]] = defaultdict(
+        lambda: defaultdict(Counter)
+    )
+    for row in rows:
+        per[(row.kind.value, row.alliance, row.name)][row.day][row.origin] += row.count
+    found = []
+    for (kind, alliance, name), days in sorted(
+        per.items(), key=lambda item: (KIND_ORDER.get(item[0][0], 9), item[0])
+    ):
+        found.append(
+            {
+                "kind": kinds.get(kind, kind),
+                "alliance": alliance,
+                "name": name,
+                "days": [
+                    {
+                        "day": day,
+                        "served": sum(origins.values()),
+                        "origins": [
+                            (origin or gettext("(no referrer)"), number)
+                            for origin, number in sorted(
+                                origins.items(), key=lambda pair: (-pair[1], pair[0])
+                            )
+                        ],
+                    }
+                    for day, origins in sorted(days.items(), reverse=True)
+                ],
+            }
+        )
+    return found
 
 
 def source_item_counts(session: Session, source_ids: list[int]) -> dict[int, int]:
@@ -255,6 +383,8 @@ def page(session: Session, ids: list[int] | None) -> dict[str, Any]:
     return {
         "counts": counts(session, ids),
         "over_time": content_over_time(session, ids),
+        "partners_over_time": partners_over_time(session, ids),
+        "fields_over_time": fields_over_time(session, ids),
         "partners": per_partner(session, ids),
         "fields": per_field(session, ids),
         "queue": queue_age(session, ids),

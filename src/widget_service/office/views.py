@@ -215,6 +215,9 @@ def records(section_name: str) -> Response | tuple[str, int]:
     status = request.args.get("status", "")
     if status and hasattr(model, "status") and status in forms.STATUS_LABELS:
         query = query.where(model.status == status)
+    elif status and section.archived_on_a_day and status in forms.ARCHIVE_LABELS:
+        archived = model.archived_on
+        query = query.where(archived.is_not(None) if status == "archived" else archived.is_(None))
     q = request.args.get("q", "").strip()[:200]
     if q:
         pattern = f"%{q.lower()}%"
@@ -237,7 +240,13 @@ def records(section_name: str) -> Response | tuple[str, int]:
         status=status,
         alliance_slug=alliance_slug,
         alliances=access.alliances(session, user),
-        statuses=forms.STATUS_LABELS if hasattr(model, "status") else {},
+        statuses=(
+            forms.STATUS_LABELS
+            if hasattr(model, "status")
+            else forms.ARCHIVE_LABELS
+            if section.archived_on_a_day
+            else {}
+        ),
         may_create=_may_create(user, section),
     )
 
@@ -362,6 +371,7 @@ def record(section_name: str, record_id: int) -> Response | tuple[str, int]:
     session = _session()
     found = _record(session, section, record_id)
     context = _form_context(session, section, user)
+    context["may_archive"] = access.may_archive(session, user, found)
     log = audit.entries_for(session, audit.TRACKED[section.model], found.id)
     if request.method == "GET":
         return _page(
@@ -408,16 +418,48 @@ def _keys_of(section: forms.Section, found: Any) -> dict[str, Any]:
     return keys
 
 
-def archive(section_name: str, record_id: int) -> Response:
+def archive(section_name: str, record_id: int, restore: str = "") -> Response:
+    """Archive a record, or restore it (``restore``). Projects and events change their
+    status (restored: published, or pending for an untrusted partner account); alliances,
+    partners and calls keep the day they were archived. Through the record schema, so the
+    audit log has the change."""
     section = _section(section_name)
     if not section.archivable:
         abort(404)
+    user = _user()
     session = _session()
     found = _record(session, section, record_id)
-    data = {**_keys_of(section, found), "status": Status.ARCHIVED.value}
-    save_record(session, section.name, data, new=False)
-    session.commit()
-    flash(gettext("Archived: it is no longer shown anywhere."))
+    access.require(access.may_archive(session, user, found))
+    data = _keys_of(section, found)
+    if section.archived_on_a_day:
+        data["archived"] = None if restore else today().isoformat()
+    elif restore:
+        data["status"] = _fixed(session, user, section, found.alliance_id).get(
+            "status", Status.PUBLISHED.value
+        )
+    else:
+        data["status"] = Status.ARCHIVED.value
+    try:
+        save_record(session, section.name, data, new=False)
+        session.commit()
+    except RecordInvalid as error:
+        session.rollback()
+        problems = forms.field_messages(error.errors)
+        flash(gettext("Nothing was changed: %(problem)s", problem="; ".join(problems.values())))
+        return redirect(
+            url_for("office.record", section_name=section.name, record_id=record_id), 303
+        )
+    if restore:
+        flash(gettext("Restored: it is shown again where it belongs."))
+    elif section.name == "partners":
+        flash(
+            gettext(
+                "Archived: the partner is in no public list any more; its badges and their "
+                "verification say that it is no longer a member."
+            )
+        )
+    else:
+        flash(gettext("Archived: it is no longer shown anywhere."))
     return redirect(url_for("office.record", section_name=section.name, record_id=found.id), 303)
 
 
@@ -651,6 +693,145 @@ def source_action(source_id: int, action: str) -> Response:
             else gettext("The source is paused.")
         )
     return redirect(url_for("office.sources"), 303)
+
+
+# --- accounts (admins only) -----------------------------------------------------------------
+
+
+def _admin() -> User:
+    user = _user()
+    access.require(user.role == Role.ADMIN)
+    return user
+
+
+def _account_context(session: Session) -> dict[str, Any]:
+    return {
+        "accounts": accounts.all_users(session),
+        "alliances": list(session.scalars(select(Alliance).order_by(Alliance.name))),
+        "partners": list(session.scalars(select(Partner).order_by(Partner.name))),
+        "roles": forms.ROLE_LABELS,
+        "errors": {},
+        "values": {"role": Role.EDITOR.value, "alliances": []},
+        "plain": None,
+    }
+
+
+def account_list() -> Response | tuple[str, int]:
+    """Every account, and a form for a new one. The new account gets a one-time password,
+    shown here once (like an API token); the person changes it after logging in."""
+    _admin()
+    session = _session()
+    context = _account_context(session)
+    if request.method == "GET":
+        return _page("accounts.html", **context)
+    email = request.form.get("email", "").strip()
+    role = request.form.get("role", "")
+    chosen = request.form.getlist("alliances")
+    partner = request.form.get("partner", "").strip()
+    context["values"] = {"email": email, "role": role, "alliances": chosen, "partner": partner}
+    errors: dict[str, str] = {}
+    if role not in forms.ROLE_LABELS:
+        errors["role"] = gettext("Please choose from the list.")
+    else:
+        plain = accounts.one_time_password()
+        try:
+            created = accounts.create_user(
+                session,
+                email,
+                plain,
+                Role(role),
+                alliances=chosen if role != Role.ADMIN.value else [],
+                partner=partner or None,
+                one_time=True,
+            )
+        except accounts.AccountInvalid as error:
+            session.rollback()
+            errors = forms.account_messages(error.found)
+        except NotFound as error:
+            session.rollback()
+            name = "alliances" if error.kind == "alliance" else "partner"
+            errors[name] = gettext("Please choose from the list.")
+    if errors:
+        context["errors"] = errors
+        return _page("accounts.html", 400, **context)
+    context = _account_context(session)
+    context["plain"] = plain
+    context["created"] = created
+    return _page("accounts.html", **context)
+
+
+def _account(session: Session, account_id: int) -> User:
+    found = session.get(User, account_id) if 0 < account_id < 2**31 else None
+    if found is None:
+        abort(404)
+    return found
+
+
+def _account_page(
+    session: Session, found: User, code: int = 200, **extra: Any
+) -> Response | tuple[str, int]:
+    context: dict[str, Any] = {
+        "account": found,
+        "alliances": list(session.scalars(select(Alliance).order_by(Alliance.name))),
+        "roles": forms.ROLE_LABELS,
+        "log": audit.entries_for(session, "user", found.id),
+        "errors": {},
+        "plain": None,
+    }
+    context.update(extra)
+    return _page("account.html", code, **context)
+
+
+def account(account_id: int) -> Response | tuple[str, int]:
+    _admin()
+    session = _session()
+    return _account_page(session, _account(session, account_id))
+
+
+def account_action(account_id: int, action: str) -> Response | tuple[str, int]:
+    """Grant or revoke an alliance, disable, enable, or give a new one-time password —
+    through ``accounts``, as ``widget-service users`` does."""
+    user = _admin()
+    session = _session()
+    found = _account(session, account_id)
+    if action in ("grant", "revoke"):
+        alliance = request.form.get("alliance", "")
+        try:
+            if action == "grant":
+                accounts.grant(session, found.email, alliance)
+            else:
+                accounts.revoke(session, found.email, alliance)
+        except NotFound:
+            session.rollback()
+            errors = {action: gettext("Please choose from the list.")}
+            return _account_page(session, found, 400, errors=errors)
+        flash(
+            gettext(
+                "%(email)s now works for: %(alliances)s.",
+                email=found.email,
+                alliances=", ".join(a.name for a in found.alliances) or "–",
+            )
+        )
+    elif action == "disable":
+        if found.id == user.id:
+            errors = {"disable": gettext("You cannot disable your own account.")}
+            return _account_page(session, found, 400, errors=errors)
+        accounts.disable(session, found.email)
+        flash(
+            gettext(
+                "%(email)s is disabled: it cannot log in, its sessions have ended.",
+                email=found.email,
+            )
+        )
+    elif action == "enable":
+        accounts.enable(session, found.email)
+        flash(gettext("%(email)s can log in again.", email=found.email))
+    else:
+        _, plain = accounts.reset_password(session, found.email)
+        if found.id == user.id:
+            log_in(found)  # the epoch moved: this session goes on
+        return _account_page(session, found, plain=plain)
+    return redirect(url_for("office.account", account_id=found.id), 303)
 
 
 # --- statistics and the audit log -----------------------------------------------------------

@@ -149,6 +149,8 @@ def event(alliance: str, slug: str) -> Response:
 def partner(alliance: str, slug: str) -> Response:
     session = db.session()
     membership = content.membership(session, alliance, slug)
+    if membership.alliance.archived_on is not None:
+        raise NotFound("alliance", alliance)  # an archived alliance has no pages
     listing = Resolved(
         Filters(alliance=alliance, partner=slug, limit=6),
         membership.alliance,

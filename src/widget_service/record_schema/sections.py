@@ -104,6 +104,10 @@ class Alliances(RecordSchema):
     color = Color(description="The alliance's colour, #rrggbb.")
     contact_email = Email()
     action_fields = ActionFields(data_key="fields", attribute="fields")
+    archived = Date(
+        attribute="archived_on",
+        description="The day the office archived it (shown nowhere public); null while in use.",
+    )
 
 
 class Partners(RecordSchema):
@@ -119,6 +123,10 @@ class Partners(RecordSchema):
     website = WebAddress(500)
     logo = WebAddress(500)
     description = Text(DESCRIPTION_LENGTH)
+    archived = Date(
+        attribute="archived_on",
+        description="The day the office archived it (shown nowhere public); null while in use.",
+    )
 
 
 class Memberships(RecordSchema):
@@ -200,6 +208,10 @@ class Calls(RecordSchema):
     ends = Date(export_null=True, description="The last day; null while it runs.")
     background = Color()
     foreground = Color()
+    archived = Date(
+        attribute="archived_on",
+        description="The day the office archived it (shown nowhere public); null while in use.",
+    )
 
 
 class Sources(RecordSchema):
