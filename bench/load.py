@@ -214,7 +214,7 @@ def main() -> int:
     if before and after:
         print(
             f"  total: {sum(before.values()):.1f} → {sum(after.values()):.1f} "
-            f"(max_requests recycles a worker after about 5,000 requests)"
+            f"(max_requests recycles a worker after about 200,000 requests)"
         )
     if crashes:
         print(textwrap.indent("\n".join(crashes[:20]), "  crash: "))
