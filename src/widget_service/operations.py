@@ -454,12 +454,7 @@ def save_record(
     importer.apply(Record(section, 0, None, values))
     if problems.errors:
         raise RecordInvalid(problems.errors)
-    try:
-        session.flush()
-    except IntegrityError:
-        # a unique key the checks above did not see (a record stored at the same time):
-        # the caller rolls back; nothing stored is lost
-        raise RecordInvalid([FieldError((), Problem("taken"))]) from None
+    session.flush()
     found = _find(session, section, values)
     assert isinstance(found, target_model)
     return found

@@ -244,8 +244,12 @@ def create(alliance: str, section: str) -> Response:
     except IntegrityError:
         # the same record posted twice at once: the other post stored it; a retry updates it
         session.rollback()
-        raise ApiError(409, "the record was stored by a request at the same time; retry") from None
+        raise ApiError(409, STORED_MEANWHILE) from None
     return _record_response(section, row, 201 if existing is None else 200)
+
+
+# a unique key another request filled between our checks and our commit
+STORED_MEANWHILE = "the record was stored by a request at the same time; retry"
 
 
 def _own_record(
@@ -278,6 +282,9 @@ def change(alliance: str, section: str, slug: str) -> Response:
     except RecordInvalid as invalid:
         session.rollback()
         raise _field_errors(invalid.errors) from None
+    except IntegrityError:
+        session.rollback()
+        raise ApiError(409, STORED_MEANWHILE) from None
     return _record_response(section, row, 200)
 
 
